@@ -1,0 +1,181 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * libopenconnect: public interface of the GlobalProtect VPN client library.
+ *
+ * Source-compatible, and for the functions it provides binary-compatible,
+ * with the OpenConnect library of the same soname (libopenconnect.so.5).
+ * Unless a comment says otherwise, functions returning int return 0 on
+ * success and a negative errno value on failure; string arguments are
+ * copied, and strings returned stay owned by the library.
+ */
+#ifndef OPENCONNECT_H
+#define OPENCONNECT_H
+
+#include <stdint.h>
+#include <stddef.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define OPENCONNECT_API_VERSION_MAJOR 5
+#define OPENCONNECT_API_VERSION_MINOR 8
+
+/* Message levels of the progress callback, most important first. */
+#define PRG_ERR		0	/* the user must know */
+#define PRG_INFO	1	/* worth seeing once: connected, tunnel chosen */
+#define PRG_DEBUG	2	/* protocol steps */
+#define PRG_TRACE	3	/* packets and message bodies */
+
+/* Form option types (struct oc_form_opt.type). */
+#define OC_FORM_OPT_TEXT	1
+#define OC_FORM_OPT_PASSWORD	2
+#define OC_FORM_OPT_SELECT	3
+#define OC_FORM_OPT_HIDDEN	4
+#define OC_FORM_OPT_TOKEN	5
+#define OC_FORM_OPT_SSO_TOKEN	6
+#define OC_FORM_OPT_SSO_USER	7
+
+/* struct oc_form_opt.flags */
+#define OC_FORM_OPT_IGNORE		0x0001
+#define OC_FORM_OPT_NUMERIC		0x0002
+
+/* Results of the process_auth_form callback. */
+#define OC_FORM_RESULT_ERR		-1
+#define OC_FORM_RESULT_OK		0
+#define OC_FORM_RESULT_CANCELLED	1
+#define OC_FORM_RESULT_NEWGROUP		2
+
+struct oc_form_opt {
+	struct oc_form_opt *next;
+	int type;
+	char *name;
+	char *label;
+	char *_value;		/* set with openconnect_set_option_value() */
+	unsigned int flags;
+	void *reserved;
+};
+
+struct oc_choice {
+	char *name;
+	char *label;
+	char *auth_type;
+	char *override_name;
+	char *override_label;
+};
+
+struct oc_form_opt_select {
+	struct oc_form_opt form;
+	int nr_choices;
+	struct oc_choice **choices;
+};
+
+struct oc_auth_form {
+	char *banner;
+	char *message;
+	char *error;
+	char *auth_id;
+	char *method;
+	char *action;
+	struct oc_form_opt *opts;
+	struct oc_form_opt_select *authgroup_opt;
+	int authgroup_selection;
+};
+
+struct oc_split_include {
+	const char *route;
+	struct oc_split_include *next;
+};
+
+struct oc_ip_info {
+	const char *addr;
+	const char *netmask;
+	const char *addr6;
+	const char *netmask6;
+	const char *dns[3];
+	const char *nbns[3];
+	const char *domain;
+	const char *proxy_pac;
+	int mtu;
+	struct oc_split_include *split_dns;
+	struct oc_split_include *split_includes;
+	struct oc_split_include *split_excludes;
+	char *gateway_addr;
+};
+
+struct oc_stats {
+	uint64_t tx_pkts;
+	uint64_t tx_bytes;
+	uint64_t rx_pkts;
+	uint64_t rx_bytes;
+};
+
+struct openconnect_info;
+
+/* Return 0 to accept the server certificate despite @reason, non-zero to
+ * refuse it. */
+typedef int (*openconnect_validate_peer_cert_vfn)(void *privdata,
+						  const char *reason);
+typedef int (*openconnect_write_new_config_vfn)(void *privdata,
+						const char *buf, int buflen);
+/* Returns one of OC_FORM_RESULT_*. */
+typedef int (*openconnect_process_auth_form_vfn)(void *privdata,
+						 struct oc_auth_form *form);
+typedef void __attribute__((format(printf, 3, 4)))
+	(*openconnect_progress_vfn)(void *privdata, int level,
+				    const char *fmt, ...);
+
+/* Global set-up of the TLS library; call once before anything else. */
+int openconnect_init_ssl(void);
+const char *openconnect_get_version(void);
+
+/* A new session. @useragent may be NULL. Returns NULL when out of memory. */
+struct openconnect_info *openconnect_vpninfo_new(const char *useragent,
+		openconnect_validate_peer_cert_vfn validate_peer_cert,
+		openconnect_write_new_config_vfn write_new_config,
+		openconnect_process_auth_form_vfn process_auth_form,
+		openconnect_progress_vfn progress, void *privdata);
+void openconnect_vpninfo_free(struct openconnect_info *vpninfo);
+
+/* Messages above @level are not produced at all (default PRG_TRACE). */
+void openconnect_set_loglevel(struct openconnect_info *vpninfo, int level);
+
+/* Only "gp" is known; anything else is -EINVAL. */
+int openconnect_set_protocol(struct openconnect_info *vpninfo,
+			     const char *protocol);
+const char *openconnect_get_protocol(struct openconnect_info *vpninfo);
+
+/* Accepts "host", "host:port", "https://host[:port][/path]" and bracketed
+ * IPv6 literals; sets host name, port and URL path. */
+int openconnect_parse_url(struct openconnect_info *vpninfo, const char *url);
+int openconnect_set_hostname(struct openconnect_info *vpninfo,
+			     const char *hostname);
+const char *openconnect_get_hostname(struct openconnect_info *vpninfo);
+/* The name the server is reached by, before any --resolve override. */
+const char *openconnect_get_dnsname(struct openconnect_info *vpninfo);
+int openconnect_set_urlpath(struct openconnect_info *vpninfo,
+			    const char *urlpath);
+const char *openconnect_get_urlpath(struct openconnect_info *vpninfo);
+int openconnect_get_port(struct openconnect_info *vpninfo);
+/* "https://host[:port]/path"; NULL before a host is set. */
+const char *openconnect_get_connect_url(struct openconnect_info *vpninfo);
+int openconnect_set_useragent(struct openconnect_info *vpninfo,
+			      const char *useragent);
+
+int openconnect_set_cafile(struct openconnect_info *vpninfo,
+			   const char *cafile);
+void openconnect_set_system_trust(struct openconnect_info *vpninfo,
+				  unsigned val);
+/* "pin-sha256:BASE64" of the current server certificate, or NULL when no
+ * connection has been made yet. */
+const char *openconnect_get_peer_cert_hash(struct openconnect_info *vpninfo);
+/* Returns 0 when @old_hash (any form accepted by --servercert) matches the
+ * current server certificate, 1 when it does not, negative on error. */
+int openconnect_check_peer_cert_hash(struct openconnect_info *vpninfo,
+				     const char *old_hash);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* OPENCONNECT_H */

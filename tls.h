@@ -1,0 +1,134 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * TCP and TLS connections to the VPN server.
+ *
+ * ssl.c holds what does not depend on the TLS library: name resolution,
+ * TCP connect with a timeout, certificate pins and the trust policy.
+ * The backend (openssl.c, or gnutls.c) does the handshake and I/O and
+ * reports what it found about the peer certificate.
+ *
+ * Trust policy, in order:
+ *  1. A --servercert pin replaces the CA check: a match is accepted, a
+ *     mismatch is always fatal.
+ *  2. A certificate accepted earlier in this session (same pin) is accepted.
+ *  3. A certificate that verifies against the trust store (system store
+ *     unless disabled, plus --cafile) for the host name is accepted.
+ *  4. Otherwise the validate_peer_cert callback decides; without one, or
+ *     when it refuses, the connection fails with -EPERM.
+ */
+#ifndef OC_TLS_H
+#define OC_TLS_H
+
+#include <stddef.h>
+#include <sys/types.h>
+#include <sys/socket.h>
+#include "openconnect.h"
+#include "log.h"
+
+#define OC_PIN_SHA256_PREFIX	"pin-sha256:"
+/* "pin-sha256:" + base64 of 32 bytes + NUL */
+#define OC_PIN_LEN		(11 + 44 + 1)
+
+/* Hashes identifying a certificate, as the three pin forms use them. */
+struct oc_cert_ids {
+	unsigned char spki_sha256[32];	/* pin-sha256: of the public key */
+	unsigned char der_sha256[32];	/* sha256: of the whole certificate */
+	unsigned char der_sha1[20];	/* sha1: of the whole certificate */
+};
+
+struct oc_tls_conf {
+	char *cafile;			/* extra CAs (PEM); NULL: none */
+	int system_trust;		/* use the system store (default 1) */
+	char *sni;			/* server name sent; NULL: host name */
+	char *pin;			/* --servercert; NULL: none */
+	char *accepted_pin;		/* pin-sha256 the user accepted */
+	char *resolve_host;		/* --resolve HOST:IP, or NULL */
+	char *resolve_ip;
+	int timeout_ms;			/* connect + handshake; 0: 30 s */
+	int cancel_fd;			/* readable = abort waiting; -1 */
+	openconnect_validate_peer_cert_vfn validate;
+	void *cb_priv;
+	/* Of the last server certificate seen (valid when have_peer). */
+	int have_peer;
+	struct oc_cert_ids peer;
+	char peer_pin[OC_PIN_LEN];
+};
+
+void oc_tls_conf_init(struct oc_tls_conf *c);
+void oc_tls_conf_free(struct oc_tls_conf *c);
+
+struct oc_tls;	/* one TLS connection (opaque) */
+
+/* Process-wide set-up of the backend; idempotent. */
+int oc_tls_global_init(void);
+const char *oc_tls_library_version(void);
+
+/*
+ * Resolves @host (or uses conf->resolve_ip when conf->resolve_host equals
+ * @host), connects by TCP to each address in turn within the timeout, and
+ * returns the connected, non-blocking socket, or a negative errno:
+ * -EHOSTUNREACH (no address), -ETIMEDOUT, -ECONNREFUSED, -ECANCELED.
+ * The peer address is copied to @peer when non-NULL.
+ */
+int oc_tcp_connect(const struct oc_log *lg, const struct oc_tls_conf *conf,
+		   const char *host, int port,
+		   struct sockaddr_storage *peer, socklen_t *peerlen);
+
+/*
+ * TCP connect, TLS handshake (TLS 1.2 or 1.3, SNI) and the trust policy
+ * above. On success *out is the connection and conf->peer is filled in.
+ * -EPERM: certificate refused; -ECONNRESET / -EPROTO: handshake failed.
+ */
+int oc_tls_connect(const struct oc_log *lg, struct oc_tls_conf *conf,
+		   const char *host, int port, struct oc_tls **out);
+
+/* Non-blocking I/O: -EAGAIN when it would block, 0 from read at an orderly
+ * close, a negative errno on failure. */
+ssize_t oc_tls_read(struct oc_tls *t, void *buf, size_t len);
+ssize_t oc_tls_write(struct oc_tls *t, const void *buf, size_t len);
+/* Blocking variants bounded by @timeout_ms (and conf->cancel_fd):
+ * -ETIMEDOUT, -ECANCELED. oc_tls_write_all writes everything or fails. */
+ssize_t oc_tls_read_wait(struct oc_tls *t, void *buf, size_t len,
+			 int timeout_ms);
+int oc_tls_write_all(struct oc_tls *t, const void *buf, size_t len,
+		     int timeout_ms);
+/* Bytes already decrypted and waiting in the backend. */
+size_t oc_tls_pending(const struct oc_tls *t);
+int oc_tls_fd(const struct oc_tls *t);
+const struct sockaddr *oc_tls_peer_addr(const struct oc_tls *t,
+					socklen_t *len);
+/* Sends close_notify when it can, closes the socket, frees. NULL is fine. */
+void oc_tls_close(struct oc_tls *t);
+
+/*
+ * Pins. Forms: "pin-sha256:BASE64", "sha256:HEX", "sha1:HEX" (hex in either
+ * case); a prefix of the hash is enough. Returns 0 on a match, 1 on a
+ * mismatch, -EINVAL when @pin is malformed.
+ */
+int oc_pin_check(const char *pin, const struct oc_cert_ids *ids);
+/* 0 when @pin is well-formed; sets *bits to how many bits it pins. */
+int oc_pin_parse(const char *pin, unsigned int *bits);
+void oc_pin_format(const struct oc_cert_ids *ids, char out[OC_PIN_LEN]);
+
+/* Backend interface, used by ssl.c only. */
+struct oc_tls_verdict {
+	int verified;		/* chain and host name verified */
+	char reason[128];	/* why not, for the user */
+};
+int oc_tls_backend_handshake(const struct oc_log *lg,
+			     const struct oc_tls_conf *conf,
+			     const char *host, int fd, int timeout_ms,
+			     struct oc_tls **out, struct oc_cert_ids *ids,
+			     struct oc_tls_verdict *verdict);
+
+/* Cryptographic helpers from the backend, for the rest of the program. */
+int oc_sha256(const void *data, size_t len, unsigned char out[32]);
+int oc_sha1(const void *data, size_t len, unsigned char out[20]);
+int oc_md5(const void *data, size_t len, unsigned char out[16]);
+/* @alg is "sha1", "sha256" or "sha512"; *outlen is set to the MAC size. */
+int oc_hmac(const char *alg, const void *key, size_t keylen,
+	    const void *data, size_t len, unsigned char *out,
+	    size_t *outlen);
+int oc_random_bytes(void *out, size_t len);
+
+#endif
