@@ -20,6 +20,7 @@
 #define OC_TLS_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 #include <sys/socket.h>
 #include "openconnect.h"
@@ -83,11 +84,15 @@ int oc_tls_connect(const struct oc_log *lg, struct oc_tls_conf *conf,
 		   const char *host, int port, struct oc_tls **out);
 
 /* Non-blocking I/O: -EAGAIN when it would block, 0 from read at an orderly
- * close, a negative errno on failure. */
+ * close, a negative errno on failure. A TCP close without close_notify
+ * also reads as 0: many servers omit it, and HTTP bodies delimited by the
+ * close need the end; framed data (Content-Length, chunks, tunnel frames)
+ * detects a truncation itself. A reset is -ECONNRESET. */
 ssize_t oc_tls_read(struct oc_tls *t, void *buf, size_t len);
 ssize_t oc_tls_write(struct oc_tls *t, const void *buf, size_t len);
 /* Blocking variants bounded by @timeout_ms (and conf->cancel_fd):
- * -ETIMEDOUT, -ECANCELED. oc_tls_write_all writes everything or fails. */
+ * -ETIMEDOUT, -ECANCELED. oc_tls_write_all writes everything or fails
+ * (0 on success). A @timeout_ms <= 0 means the default 30 s. */
 ssize_t oc_tls_read_wait(struct oc_tls *t, void *buf, size_t len,
 			 int timeout_ms);
 int oc_tls_write_all(struct oc_tls *t, const void *buf, size_t len,
@@ -115,17 +120,32 @@ struct oc_tls_verdict {
 	int verified;		/* chain and host name verified */
 	char reason[128];	/* why not, for the user */
 };
+/* On success the connection owns @fd; on failure the caller still does. */
 int oc_tls_backend_handshake(const struct oc_log *lg,
 			     const struct oc_tls_conf *conf,
 			     const char *host, int fd, int timeout_ms,
 			     struct oc_tls **out, struct oc_cert_ids *ids,
 			     struct oc_tls_verdict *verdict);
+/* After -EAGAIN: 1 when the last operation waits for the socket to become
+ * writable (a read during renegotiation can), 0 when it waits to read. */
+int oc_tls_backend_wants_write(const struct oc_tls *t);
+/* conf->cancel_fd as it was at the handshake, or -1. */
+int oc_tls_backend_cancel_fd(const struct oc_tls *t);
+/*
+ * From ssl.c, for the backends: waits until @fd is readable (or writable
+ * when @want_write), @cancel_fd (when >= 0) is readable, or the monotonic
+ * time oc_now_ms() reaches @deadline_ms. 0 when @fd is ready (or has an
+ * error for the next operation to report), -ETIMEDOUT, -ECANCELED.
+ */
+int oc_tls_wait_fd(int fd, int want_write, int cancel_fd,
+		   int64_t deadline_ms);
 
 /* Cryptographic helpers from the backend, for the rest of the program. */
 int oc_sha256(const void *data, size_t len, unsigned char out[32]);
 int oc_sha1(const void *data, size_t len, unsigned char out[20]);
 int oc_md5(const void *data, size_t len, unsigned char out[16]);
-/* @alg is "sha1", "sha256" or "sha512"; *outlen is set to the MAC size. */
+/* @alg is "sha1", "sha256" or "sha512"; *outlen is set to the MAC size;
+ * @out holds 64 bytes. -EINVAL for another @alg. */
 int oc_hmac(const char *alg, const void *key, size_t keylen,
 	    const void *data, size_t len, unsigned char *out,
 	    size_t *outlen);

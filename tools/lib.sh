@@ -1,0 +1,56 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
+# Shared by tools/test and tools/demo: install what is missing, bootstrap,
+# configure and build in ./build. Quiet unless something goes wrong.
+
+top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+build="$top/build"
+
+# Debian packages the build, the tests and the demo need.
+deb_packages=(
+	autoconf automake libtool pkg-config make gcc
+	libssl-dev libxml2-dev zlib1g-dev libcmocka-dev libproxy-dev
+	openssl vpnc-scripts iproute2 procps
+)
+
+die() { echo "$*" >&2; exit 1; }
+
+install_deps() {
+	local missing=() p
+	for p in "${deb_packages[@]}"; do
+		dpkg-query -W -f='${Status}' "$p" 2>/dev/null |
+			grep -q 'install ok installed' || missing+=("$p")
+	done
+	[ ${#missing[@]} -eq 0 ] && return 0
+	[ "$(id -u)" -eq 0 ] || die "missing packages (run as root, or install them): ${missing[*]}"
+	echo "Installing: ${missing[*]}"
+	export DEBIAN_FRONTEND=noninteractive
+	apt-get update -qq >/dev/null || die "apt-get update failed"
+	apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null ||
+		die "apt-get install failed: ${missing[*]}"
+}
+
+# Runs a step, showing its output only when it fails.
+quietly() {
+	local log
+	log=$(mktemp)
+	if ! "$@" >"$log" 2>&1; then
+		cat "$log" >&2
+		rm -f "$log"
+		die "failed: $*"
+	fi
+	rm -f "$log"
+}
+
+build_all() {
+	cd "$top"
+	if [ ! -x configure ] || [ configure.ac -nt configure ] ||
+	   [ Makefile.am -nt Makefile.in ]; then
+		quietly ./autogen.sh
+	fi
+	mkdir -p "$build"
+	cd "$build"
+	if [ ! -f Makefile ] || [ "$top/configure" -nt config.status ]; then
+		quietly "$top/configure" -q
+	fi
+	quietly make -j"$(nproc)"
+}
