@@ -22,6 +22,9 @@
 
 #define OC_BUF_SECRET	0x01	/* wipe memory on free and on growth */
 #define OC_BUF_FIXED	0x02	/* memory is not ours: never grow or free */
+/* Internal, set by the init functions: */
+#define OC_BUF_OWNED	0x04	/* fixed size, but ours to free */
+#define OC_BUF_RDONLY	0x08	/* caller's memory, never written */
 
 struct oc_buf {
 	unsigned char *mem;	/* allocation (or caller's memory) */
@@ -33,6 +36,7 @@ struct oc_buf {
 	size_t max;		/* growth limit for len */
 	int err;		/* 0, or the first negative errno */
 	unsigned int flags;
+	size_t head0;		/* headroom at init, restored by reset */
 };
 
 /* Empty growable buffer that never holds more than @max bytes. */
@@ -44,7 +48,8 @@ void oc_buf_init_ro(struct oc_buf *b, const void *data, size_t len);
 /* Allocates @head bytes of headroom and @cap bytes of room (fixed size). */
 int oc_buf_init_room(struct oc_buf *b, size_t head, size_t cap);
 void oc_buf_free(struct oc_buf *b);
-/* Forgets contents and error, keeps the memory. */
+/* Forgets contents and error, keeps the memory; the headroom used by
+ * oc_buf_push() is given back. */
 void oc_buf_reset(struct oc_buf *b);
 
 static inline int oc_buf_error(const struct oc_buf *b) { return b->err; }

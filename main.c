@@ -143,10 +143,15 @@ static int cli_validate_cert(void *priv, const char *reason)
 	return ask_yes("Connect to this server anyway?") ? 0 : 1;
 }
 
-static int usage_error(const char *fmt, const char *arg)
+static int __attribute__((format(printf, 1, 2)))
+usage_error(const char *fmt, ...)
 {
+	va_list ap;
+
 	fprintf(stderr, "openconnect: ");
-	fprintf(stderr, fmt, arg);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
 	fprintf(stderr, "\nTry 'openconnect --help'.\n");
 	return EXIT_FAIL;
 }

@@ -2,7 +2,6 @@
 #include <config.h>
 
 #include <errno.h>
-#include <limits.h>
 #include <string.h>
 
 #include "num.h"
@@ -192,26 +191,35 @@ int oc_hex_decode(const char *hex, size_t hexlen, unsigned char *out,
 	return 0;
 }
 
+static char hex_char(unsigned int v)
+{
+	v &= 15;
+	return (char)(((v + '0') & in_range(v, 0, 9)) |
+		      ((v - 10 + 'a') & in_range(v, 10, 15)));
+}
+
 void oc_hex_encode(const unsigned char *in, size_t n, char *out)
 {
-	static const char digits[] = "0123456789abcdef";
 	size_t i;
 
 	for (i = 0; i < n; i++) {
-		out[2 * i] = digits[in[i] >> 4];
-		out[2 * i + 1] = digits[in[i] & 0x0f];
+		out[2 * i] = hex_char(in[i] >> 4);
+		out[2 * i + 1] = hex_char(in[i]);
 	}
 	out[2 * n] = '\0';
 }
 
 /* ---- Base64 ------------------------------------------------------------ */
 
+/* Arithmetic rather than a table lookup, for the same reason as above. */
 static char b64_char(unsigned int v)
 {
-	static const char alphabet[] =
-		"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-
-	return alphabet[v & 63];
+	v &= 63;
+	return (char)(((v + 'A') & in_range(v, 0, 25)) |
+		      ((v - 26 + 'a') & in_range(v, 26, 51)) |
+		      ((v - 52 + '0') & in_range(v, 52, 61)) |
+		      ('+' & in_range(v, 62, 62)) |
+		      ('/' & in_range(v, 63, 63)));
 }
 
 void oc_base64_encode(const unsigned char *in, size_t n, char *out)
@@ -220,7 +228,8 @@ void oc_base64_encode(const unsigned char *in, size_t n, char *out)
 	size_t i;
 
 	for (i = 0; i + 3 <= n; i += 3) {
-		w = (uint32_t)in[i] << 16 | (uint32_t)in[i + 1] << 8 | in[i + 2];
+		w = (uint32_t)in[i] << 16 | (uint32_t)in[i + 1] << 8 |
+		    in[i + 2];
 		*out++ = b64_char(w >> 18);
 		*out++ = b64_char(w >> 12);
 		*out++ = b64_char(w >> 6);
