@@ -78,6 +78,8 @@ int oc_tcp_connect(const struct oc_log *lg, const struct oc_tls_conf *conf,
 /*
  * TCP connect, TLS handshake (TLS 1.2 or 1.3, SNI) and the trust policy
  * above. On success *out is the connection and conf->peer is filled in.
+ * The connection keeps @lg for its later (debug) messages: it must outlive
+ * the connection.
  * -EPERM: certificate refused; -ECONNRESET / -EPROTO: handshake failed.
  */
 int oc_tls_connect(const struct oc_log *lg, struct oc_tls_conf *conf,

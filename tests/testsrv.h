@@ -48,5 +48,7 @@ int testsrv_write_slowly(struct testsrv_conn *c, const char *s, size_t len,
 			 size_t chunk, int delay_ms);
 /* Closes the TCP connection without a TLS close_notify. */
 void testsrv_abort(struct testsrv_conn *c);
+/* The server name (SNI) the client sent, or NULL. */
+const char *testsrv_sni(const struct testsrv_conn *c);
 
 #endif
