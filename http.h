@@ -81,7 +81,8 @@ struct oc_http_limits {
  * holds bytes read ahead past the previous response and keeps those past
  * this one. @head: the request was HEAD (no body). Errors: -EBADMSG for a
  * malformed response, -E2BIG over a limit, -ECONNRESET when the stream
- * ends early, -ETIMEDOUT.
+ * ends early, -ETIMEDOUT, -EPROTO for a transfer or content coding other
+ * than chunked and gzip. @rbuf needs room for max_header + 16 KiB.
  */
 int oc_http_read_response(const struct oc_log *lg, struct oc_http_io *io,
 			  struct oc_buf *rbuf,
@@ -93,7 +94,7 @@ struct oc_http {
 	struct oc_tls_conf *tls;
 	char *host;			/* where requests go now */
 	int port;
-	char *useragent;		/* NULL: "PAN GlobalProtect" */
+	char *useragent;		/* NULL: "PAN GlobalProtect"; owned */
 	int dump;			/* --dump-http-traffic */
 	struct oc_http_limits lim;
 	struct oc_cookie_jar jar;
@@ -137,6 +138,7 @@ int oc_http_fetch(struct oc_http *h, const char *method, const char *path,
  * secret XML elements, and long runs of hex digits.
  */
 void oc_redact_form(struct oc_text *out, const char *in, size_t len);
+/* Appends "Name: value", the value redacted. */
 void oc_redact_header(struct oc_text *out, const char *name,
 		      const char *value);
 void oc_redact_body(struct oc_text *out, const char *in, size_t len);
