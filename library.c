@@ -58,6 +58,7 @@ struct openconnect_info *openconnect_vpninfo_new(const char *useragent,
 	v->tls.validate = validate_peer_cert;
 	v->tls.cb_priv = privdata;
 	oc_http_init(&v->http, &v->log, &v->tls);
+	oc_auth_init(&v->auth);
 	v->validate_peer_cert = validate_peer_cert;
 	v->write_new_config = write_new_config;
 	v->process_auth_form = process_auth_form;
@@ -74,6 +75,7 @@ void openconnect_vpninfo_free(struct openconnect_info *v)
 	if (!v)
 		return;
 	oc_http_free(&v->http);
+	oc_auth_free(&v->auth);
 	oc_tls_conf_free(&v->tls);
 	free(v->srv.hostname);
 	free(v->srv.urlpath);

@@ -17,6 +17,9 @@
 #include "secret.h"
 #include "tls.h"
 #include "url.h"
+#include "gp-cookie.h"
+#include "gp-os.h"
+#include "token.h"
 
 #define OC_DEFAULT_PORT		443
 #define OC_GP_USERAGENT		"PAN GlobalProtect"
@@ -31,11 +34,33 @@ struct oc_server {
 	char *connect_url;	/* cached for openconnect_get_connect_url */
 };
 
+/* Authentication settings and results. */
+struct oc_auth {
+	const struct gp_os *os;		/* --os; default linux */
+	char *localname;		/* the computer field; NULL: gethostname */
+	struct oc_token token;		/* --token-secret, when have_token */
+	int have_token;
+	int disable_ipv6;
+	openconnect_open_webview_vfn webview;
+	struct oc_secret cookie;	/* the cookie string */
+	struct gp_cookie gpc;		/* its fields */
+	char *portal_version;		/* the portal's <version> */
+	int hip_interval;		/* seconds; 0: default */
+	/* SAML results reported through openconnect_webview_load_changed */
+	char *saml_user;
+	const char *saml_field;		/* static */
+	struct oc_secret saml_value;
+};
+
+void oc_auth_init(struct oc_auth *a);
+void oc_auth_free(struct oc_auth *a);
+
 struct openconnect_info {
 	struct oc_log log;
 	struct oc_server srv;
 	struct oc_tls_conf tls;
 	struct oc_http http;
+	struct oc_auth auth;
 	char *useragent;		/* for proxies; GP requests use ours */
 
 	openconnect_validate_peer_cert_vfn validate_peer_cert;

@@ -174,6 +174,72 @@ const char *openconnect_get_peer_cert_hash(struct openconnect_info *vpninfo);
 int openconnect_check_peer_cert_hash(struct openconnect_info *vpninfo,
 				     const char *old_hash);
 
+/* ---- Authentication ---------------------------------------------------- */
+
+/* Soft token modes of openconnect_set_token_mode(). */
+typedef enum {
+	OC_TOKEN_MODE_NONE,
+	OC_TOKEN_MODE_STOKEN,
+	OC_TOKEN_MODE_TOTP,
+	OC_TOKEN_MODE_HOTP,
+	OC_TOKEN_MODE_YUBIOATH,
+	OC_TOKEN_MODE_OIDC,
+} oc_token_mode_t;
+
+/* What a web view reports after each page load (SAML login): the page's
+ * URI, its cookies as "name=value" strings and its response headers as
+ * name, value pairs; both lists end with NULL. */
+struct oc_webview_result {
+	const char *uri;
+	const char **cookies;
+	const char **headers;
+};
+
+/* Opens a web view at @uri and returns once the login in it is over
+ * (0), or failed (negative). While it runs, the application passes every
+ * page load to openconnect_webview_load_changed(). */
+typedef int (*openconnect_open_webview_vfn)(struct openconnect_info *vpninfo,
+					    const char *uri, void *privdata);
+
+/* Sets an option's answer (copied; the old one is wiped). */
+int openconnect_set_option_value(struct oc_form_opt *opt, const char *value);
+
+/*
+ * Runs the whole login: pre-login, login to the portal and/or gateway
+ * (role from the URL path), 2FA, gateway choice. Forms go to the
+ * process_auth_form callback. Returns 0 with the cookie available from
+ * openconnect_get_cookie(), 1 when the user cancelled a form, or a
+ * negative errno: -EACCES bad credentials given up on, -EPERM refused,
+ * -EINVAL unusable answers or settings.
+ */
+int openconnect_obtain_cookie(struct openconnect_info *vpninfo);
+/* The cookie string (a secret: do not log it), or NULL. */
+const char *openconnect_get_cookie(struct openconnect_info *vpninfo);
+/* Wipes the cookie. */
+void openconnect_clear_cookie(struct openconnect_info *vpninfo);
+/* Uses @cookie (as openconnect_get_cookie() gave it) instead of logging in;
+ * -EINVAL when it is not a GlobalProtect cookie string. */
+int openconnect_set_cookie(struct openconnect_info *vpninfo,
+			   const char *cookie);
+
+/* "linux", "linux-64", "win", "mac-intel", "android", "apple-ios". */
+int openconnect_set_reported_os(struct openconnect_info *vpninfo,
+				const char *os);
+/* The local host name reported to the server (default: gethostname). */
+int openconnect_set_localname(struct openconnect_info *vpninfo,
+			      const char *localname);
+/* TOTP and HOTP are supported; other modes give -EOPNOTSUPP. */
+int openconnect_set_token_mode(struct openconnect_info *vpninfo,
+			       oc_token_mode_t mode, const char *token_str);
+void openconnect_set_webview_callback(struct openconnect_info *vpninfo,
+				      openconnect_open_webview_vfn webview_fn);
+/* Returns 0 when the result finished the login, 1 when more pages are
+ * expected, negative on error. */
+int openconnect_webview_load_changed(struct openconnect_info *vpninfo,
+				     const struct oc_webview_result *result);
+/* Neither ask for nor configure IPv6. */
+void openconnect_disable_ipv6(struct openconnect_info *vpninfo);
+
 #ifdef __cplusplus
 }
 #endif

@@ -1,0 +1,461 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * gp-testgw: a GlobalProtect portal and gateway for the tests.
+ *
+ * One process, one thread, one poll() loop. Everything the program knows
+ * lives in struct gw_state, handed to every function that needs it; there
+ * is no global mutable state. The files, by concern:
+ *
+ *   main.c      command line, start-up, shut-down
+ *   loop.c      the poll loop (watches: fd, events, deadline) and listener
+ *   conn.c      one TLS connection carrying HTTP/1.1 requests
+ *   tls.c       OpenSSL: server context, non-blocking I/O, random, HMAC
+ *   http.c      request parsing, response writing
+ *   form.c      form decoding and encoding, XML escaping
+ *   dispatch.c  the table of endpoints
+ *   auth.c      pre-login, gateway login, 2FA challenges
+ *   portal.c    the portal's login answer (its configuration)
+ *   otp.c       one-time codes (RFC 6238 TOTP)
+ *   state.c     users, gateway list, sessions, one-time tokens
+ *   options.c   every setting: command line, --help, POST /testgw/control
+ *   log.c       the request log and warnings
+ *
+ * Secrets (passwords, cookies, one-time codes and tokens) never reach a
+ * log line: the log shows form field names, never values.
+ */
+#ifndef GW_H
+#define GW_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <sys/types.h>
+
+#include "buf.h"
+#include "secret.h"
+
+#define GW_MAX_HEAD		(16 * 1024)
+#define GW_MAX_BODY		(1024 * 1024)
+#define GW_MAX_OUT		(4 * 1024 * 1024)
+#define GW_MAX_HEADERS		64
+#define GW_MAX_FIELDS		256
+#define GW_MAX_CONNS		256
+#define GW_MAX_SESSIONS		1024
+#define GW_MAX_TOKENS		512
+#define GW_HANDSHAKE_MS		10000
+#define GW_IDLE_MS		60000
+#define GW_LINGER_MS		2000
+
+#define GW_AUTHCOOKIE_BYTES	16	/* 32 hex digits */
+#define GW_PERSIST_BYTES	20	/* 40 hex digits */
+#define GW_TOKEN_BYTES		16
+#define GW_TOKEN_HEX		(2 * GW_TOKEN_BYTES)
+
+#define GW_AGENT		"PAN GlobalProtect"
+#define GW_COOKIE_NAME		"testgw-session"
+
+struct gw_state;
+struct gw_loop;
+struct gw_tls_ctx;
+struct gw_tls;
+
+/* ---- form.c ------------------------------------------------------------ */
+
+struct gw_field {
+	char *name;
+	char *value;
+};
+
+struct gw_form {
+	struct gw_field *f;
+	size_t n;
+};
+
+/*
+ * Splits "a=1&b=2" (@len bytes) into decoded pairs, in order; '+' is a
+ * space, %XX a byte. Empty segments are skipped; a segment without '=' has
+ * an empty value. -EINVAL for a bad escape or a NUL byte, -E2BIG for more
+ * than GW_MAX_FIELDS fields, -ENOMEM. On error @form is left empty.
+ */
+int gw_form_parse(const char *s, size_t len, struct gw_form *form);
+/* The value of the first field named @name, or NULL. */
+const char *gw_form_get(const struct gw_form *form, const char *name);
+/* Values are wiped: forms carry passwords and cookies. */
+void gw_form_free(struct gw_form *form);
+/* Appends the field names, comma-separated, made safe for a log line. */
+void gw_form_names(const struct gw_form *form, struct oc_text *t);
+/* A-Z a-z 0-9 - _ . ~ stay, every other byte is %XX. */
+void gw_url_encode(struct oc_text *t, const char *s);
+/* Appends @s with & < > " ' as entities. */
+void gw_xml_escape(struct oc_text *t, const char *s);
+/* Appends @s with only printable ASCII kept, at most @max bytes. */
+void gw_log_safe(struct oc_text *t, const char *s, size_t max);
+
+/* ---- http.c ------------------------------------------------------------ */
+
+struct gw_hdr {
+	const char *name;
+	const char *value;
+};
+
+struct gw_req {
+	char *head;		/* our copy of the head, split in place */
+	const char *method;
+	const char *path;	/* without the query */
+	const char *query;	/* after '?', or "" */
+	struct gw_hdr hdr[GW_MAX_HEADERS];
+	size_t nhdr;
+	size_t clen;		/* Content-Length, 0 when absent */
+	int keep_alive;
+	int expect_continue;
+	char *body;		/* NUL-terminated, wiped on free */
+	struct gw_form qform;	/* fields of the query string */
+	struct gw_form form;	/* fields of the body */
+	const char *peer;	/* "addr:port", for log lines */
+};
+
+/*
+ * Parses the head of a request at the front of @in. Returns its length
+ * (> 0) once the blank line is in, 0 when more bytes are needed, or a
+ * negative errno with *status the HTTP status to refuse it with (400,
+ * 413, 431, 501, 505).
+ */
+int gw_http_parse_head(const char *in, size_t len, struct gw_req *req,
+		       int *status);
+/* Copies the body and parses the query and body forms: -EINVAL when a
+ * form is malformed, -ENOMEM. */
+int gw_http_set_body(struct gw_req *req, const char *p, size_t len);
+/* The value of header @name (case-insensitive), or NULL. */
+const char *gw_http_header(const struct gw_req *req, const char *name);
+/* The value of cookie @name in the Cookie headers, malloc'ed, or NULL. */
+char *gw_http_cookie(const struct gw_req *req, const char *name);
+void gw_req_free(struct gw_req *req);
+
+struct gw_resp {
+	int status;
+	const char *ctype;
+	struct oc_text body;	/* secret: answers carry cookies */
+	char set_cookie[128];	/* a Set-Cookie value, or "" */
+	int close;		/* Connection: close after this answer */
+	struct oc_text outcome;	/* for the log; never a secret */
+};
+
+void gw_resp_init(struct gw_resp *r);
+/* Sets status and type, and replaces the body with @body. */
+void gw_resp_set(struct gw_resp *r, int status, const char *ctype,
+		 const char *body);
+/* Replaces the outcome text of the log line. */
+void __attribute__((format(printf, 2, 3)))
+gw_resp_outcome(struct gw_resp *r, const char *fmt, ...);
+/* Appends the status line, headers and body to @out. */
+void gw_resp_write(const struct gw_resp *r, struct oc_buf *out);
+void gw_resp_free(struct gw_resp *r);
+
+/* ---- dispatch.c -------------------------------------------------------- */
+
+/* Answers the request whose head is @req and body the @len bytes at
+ * @body: parses its forms, routes it, fills @r, logs it. */
+void gw_dispatch(struct gw_state *st, struct gw_req *req, const char *body,
+		 size_t len, struct gw_resp *r);
+/* Refuses a request that could not be parsed, and logs it. */
+void gw_refuse(struct gw_state *st, struct gw_req *req, struct gw_resp *r,
+	       int status, const char *why);
+
+/* ---- auth.c and portal.c: the endpoints -------------------------------- */
+
+typedef void gw_handler(struct gw_state *st, const struct gw_req *req,
+			struct gw_resp *r);
+
+gw_handler gw_portal_prelogin;	/* /global-protect/prelogin.esp */
+gw_handler gw_portal_login;	/* /global-protect/getconfig.esp */
+gw_handler gw_gateway_prelogin;	/* /ssl-vpn/prelogin.esp */
+gw_handler gw_gateway_login;	/* /ssl-vpn/login.esp */
+gw_handler gw_control;		/* /testgw/control */
+
+enum gw_role {
+	GW_ROLE_PORTAL = 1,
+	GW_ROLE_GATEWAY = 2,
+};
+
+struct gw_user;
+
+/*
+ * What every login (portal or gateway) must carry: user agent, form
+ * fields, the pre-login's HTTP cookie. Warns about what is missing.
+ * Returns 0 to go on, or -EACCES / -EINVAL with @r holding the refusal.
+ */
+int gw_login_precheck(struct gw_state *st, const struct gw_req *req,
+		      struct gw_resp *r);
+/*
+ * Checks the SAML cookie (under SAML for @role) or else the password.
+ * Returns the user, or NULL with @r holding the 512 refusal.
+ */
+const struct gw_user *gw_login_credentials(struct gw_state *st,
+					   const struct gw_req *req,
+					   struct gw_resp *r,
+					   enum gw_role role);
+/* Appends the XML declaration every answer starts with. */
+void gw_xml_start(struct oc_text *t);
+
+/* ---- otp.c ------------------------------------------------------------- */
+
+/* The 6-digit HOTP code (RFC 4226) of @key for @counter into @out. */
+int gw_hotp(const unsigned char *key, size_t keylen, uint64_t counter,
+	    char out[7]);
+/* 1 when @code (may be NULL) is the current TOTP code (or one step either
+ * side), or, without a secret, the fixed code 123456. */
+int gw_otp_check(const struct gw_state *st, const char *code);
+
+/* ---- tls.c (the only file that includes OpenSSL) ----------------------- */
+
+/* Loads the certificate chain and key. -EINVAL (reason on stderr). */
+int gw_tls_ctx_new(const char *cert, const char *key,
+		   struct gw_tls_ctx **out);
+void gw_tls_ctx_free(struct gw_tls_ctx *c);
+/* "pin-sha256:BASE64" of the certificate's public key, in @out. */
+int gw_tls_ctx_pin(struct gw_tls_ctx *c, char *out, size_t outlen);
+
+/* A server-side TLS connection over the non-blocking socket @fd (which
+ * stays the caller's to close). */
+int gw_tls_new(struct gw_tls_ctx *c, int fd, struct gw_tls **out);
+void gw_tls_free(struct gw_tls *t);
+/*
+ * Each returns -EAGAIN when it must wait for gw_tls_want()'s poll events,
+ * -ECONNRESET when the peer went away, -EPROTO on a TLS error.
+ * gw_tls_handshake and gw_tls_shutdown return 0 when done; gw_tls_read
+ * returns bytes read, 0 at the peer's close_notify; gw_tls_write returns
+ * bytes written (retry with the same bytes after -EAGAIN).
+ */
+int gw_tls_handshake(struct gw_tls *t);
+ssize_t gw_tls_read(struct gw_tls *t, void *buf, size_t len);
+ssize_t gw_tls_write(struct gw_tls *t, const void *buf, size_t len);
+int gw_tls_shutdown(struct gw_tls *t);
+short gw_tls_want(const struct gw_tls *t);
+/* The last TLS error, for debug lines. */
+const char *gw_tls_error(const struct gw_tls *t);
+
+/* Cryptographic random bytes. -EIO when the generator fails. */
+int gw_random(void *buf, size_t n);
+/* Lower-case hex of @n random bytes into @out (2n + 1 chars). */
+int gw_random_hex(char *out, size_t n);
+int gw_hmac_sha1(const void *key, size_t keylen, const void *msg,
+		 size_t msglen, unsigned char out[20]);
+
+/* ---- state.c ----------------------------------------------------------- */
+
+enum gw_2fa {
+	GW_2FA_NONE,
+	GW_2FA_XML,
+	GW_2FA_JS,
+	GW_2FA_HTML,
+};
+
+struct gw_user {
+	char *name;			/* lower case: the canonical name */
+	struct oc_secret pass;
+};
+
+struct gw_prio {
+	char *region;
+	int prio;
+};
+
+struct gw_entry {			/* one gateway of the portal's list */
+	char *addr;			/* host[:port]; "@self" = Host header */
+	char *label;
+	struct gw_prio *rules;
+	size_t nrules;
+};
+
+enum gw_tok_kind {
+	GW_TOK_CHALLENGE = 1,		/* 2FA inputStr */
+	GW_TOK_HTTP,			/* the pre-login's Set-Cookie */
+	GW_TOK_PORTAL,			/* portal-userauthcookie */
+	GW_TOK_PRELOGON,		/* portal-prelogonuserauthcookie */
+};
+
+struct gw_token {
+	int kind;			/* 0: free slot */
+	char val[GW_TOKEN_HEX + 1];
+	char *user;			/* NULL for HTTP cookies */
+	int64_t expires;		/* oc_now_ms() */
+	int tries;			/* wrong answers left (challenges) */
+};
+
+struct gw_session {
+	int in_use;
+	char authcookie[2 * GW_AUTHCOOKIE_BYTES + 1];
+	char persistent[2 * GW_PERSIST_BYTES + 1];
+	char *user;
+	char *computer;
+	char *clientos;
+	char ip[16];			/* dotted IPv4 */
+	char *ip6;			/* preferred-ipv6 asked for, or NULL */
+	int64_t created;		/* oc_now_ms() */
+};
+
+/* What the tests switch, at start-up or at run time. */
+struct gw_modes {
+	enum gw_2fa tfa;
+	unsigned int saml;		/* GW_ROLE_* bits that use SAML */
+	unsigned int roles;		/* GW_ROLE_* bits that exist */
+	int portal_cookie;
+	int require_http_cookie;
+	int broken_xml;
+	int has_config_no;
+	int reject_cookie;
+	int strict;
+	int hip_interval;
+	char *region;
+	char *portal_name;
+	char *portal_version;
+	char *domain;
+	char *refuse_os;		/* clientos the portal refuses; NULL */
+	struct oc_secret totp_key;	/* decoded bytes; unset: code 123456 */
+	struct oc_secret saml_cookie;
+	uint32_t ip_pool;		/* first client address, host order */
+};
+
+/* What only the command line sets. */
+struct gw_startup {
+	char *listen;
+	char *port_file;
+	char *pin_file;
+	char *cert;
+	char *key;
+	char *log_path;
+	int control;
+	int verbose;
+};
+
+struct gw_state {
+	struct gw_startup start;
+	struct gw_modes m;
+	struct gw_user *users;
+	size_t nusers;
+	struct gw_entry *gws;
+	size_t ngws;
+	struct gw_token *tok;		/* GW_MAX_TOKENS slots, a ring */
+	size_t tok_next;
+	struct gw_session *sess;	/* GW_MAX_SESSIONS slots, a ring */
+	size_t sess_next;
+	uint32_t ip_next;
+	FILE *log;
+	struct gw_tls_ctx *tls;
+};
+
+int gw_state_init(struct gw_state *st);
+void gw_state_free(struct gw_state *st);
+
+/* "NAME:PASSWORD"; the name is lower-cased; a known name gets the new
+ * password. -EINVAL for a malformed spec. */
+int gw_user_add(struct gw_state *st, const char *spec);
+/* Lines NAME:PASSWORD; blank lines and '#' comments are skipped. */
+int gw_users_load(struct gw_state *st, const char *path);
+void gw_users_clear(struct gw_state *st);
+/* Case-insensitive lookup. */
+const struct gw_user *gw_user_find(const struct gw_state *st,
+				   const char *name);
+
+/* "HOST[:PORT]|LABEL[|REGION=PRIO,...]". */
+int gw_gateway_add(struct gw_state *st, const char *spec);
+void gw_gateways_clear(struct gw_state *st);
+
+/* A fresh random token of @kind for @user (may be NULL), valid @ttl_ms;
+ * the oldest token is forgotten when the table is full. Returns it or
+ * NULL on failure. */
+struct gw_token *gw_token_new(struct gw_state *st, int kind,
+			      const char *user, int64_t ttl_ms);
+/* The live token of @kind whose value is @val (constant-time), or NULL. */
+struct gw_token *gw_token_find(struct gw_state *st, int kind,
+			       const char *val);
+void gw_token_drop(struct gw_token *t);
+
+/* A new session with fresh cookies; the oldest is dropped when full. The
+ * client address is @pref_ip when it is a valid IPv4 address, else the
+ * next one of the pool. NULL on failure. */
+struct gw_session *gw_session_new(struct gw_state *st, const char *user,
+				  const char *computer, const char *clientos,
+				  const char *pref_ip, const char *pref_ip6);
+/* The session of @authcookie (constant-time compare), or NULL. */
+struct gw_session *gw_session_find(struct gw_state *st,
+				   const char *authcookie);
+void gw_sessions_clear(struct gw_state *st);
+
+/* ---- options.c --------------------------------------------------------- */
+
+#define GW_OPT_START	0x01	/* command line only */
+#define GW_OPT_CTL	0x02	/* control only */
+
+/*
+ * Applies setting @name (a long option name without "--") to @st.
+ * @val is "1" for a flag given on the command line. -ENOENT unknown name,
+ * -EPERM not allowed from where it came, -EINVAL bad value, -ENOMEM.
+ */
+int gw_option_set(struct gw_state *st, const char *name, const char *val,
+		  int from_control);
+/* Parses the command line into @st. 0, 1 after --help, or -EINVAL. */
+int gw_options_parse(struct gw_state *st, int argc, char **argv);
+
+/* ---- log.c ------------------------------------------------------------- */
+
+/* A line in the --log file and, with -v, on stderr. */
+void __attribute__((format(printf, 2, 3)))
+gw_log(const struct gw_state *st, const char *fmt, ...);
+/* "warning: ..." in the log and always on stderr. */
+void __attribute__((format(printf, 2, 3)))
+gw_warn(const struct gw_state *st, const char *fmt, ...);
+/* With -vv only, on stderr. */
+void __attribute__((format(printf, 2, 3)))
+gw_debug(const struct gw_state *st, const char *fmt, ...);
+/* The one line of a request: method, path, field names, outcome. */
+void gw_log_request(const struct gw_state *st, const struct gw_req *req,
+		    const struct gw_resp *r);
+/* Warns about request @req: "warning: METHOD PATH: what". */
+void __attribute__((format(printf, 3, 4)))
+gw_warn_req(const struct gw_state *st, const struct gw_req *req,
+	    const char *fmt, ...);
+
+/* ---- loop.c ------------------------------------------------------------ */
+
+struct gw_watch {
+	int fd;
+	short events;
+	int64_t deadline;	/* oc_now_ms() time, or 0 for none */
+	/* revents 0 means the deadline passed */
+	void (*cb)(struct gw_watch *w, short revents);
+	/* called once, at a safe point, after gw_watch_close() */
+	void (*release)(struct gw_watch *w);
+	struct gw_loop *loop;
+	int closed;
+	struct gw_watch *next;
+};
+
+struct gw_loop {
+	struct gw_state *st;
+	struct gw_watch *watches;
+	struct pollfd *pfd;
+	struct gw_watch **pw;
+	size_t cap;
+	unsigned int nconns;
+	int stop;
+};
+
+void gw_loop_init(struct gw_loop *l, struct gw_state *st);
+void gw_loop_add(struct gw_loop *l, struct gw_watch *w);
+/* Takes @w out of the loop; its release() runs after this round. */
+void gw_watch_close(struct gw_watch *w);
+/* Runs until l->stop is set. 0, or a negative errno from poll(). */
+int gw_loop_run(struct gw_loop *l);
+/* Releases every watch. */
+void gw_loop_free(struct gw_loop *l);
+/* Listens on "ADDR:PORT" / "[V6]:PORT" (numeric); the bound port in
+ * *port. */
+int gw_listen(struct gw_loop *l, const char *spec, int *port);
+
+/* ---- conn.c ------------------------------------------------------------ */
+
+/* Takes over the accepted socket @fd (closing it on failure). */
+void gw_conn_start(struct gw_loop *l, int fd, const char *peer);
+
+#endif

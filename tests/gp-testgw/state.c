@@ -1,0 +1,397 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * What the gateway remembers: users, the portal's gateway list, sessions
+ * and one-time tokens (2FA challenges, HTTP and portal cookies).
+ *
+ * Tokens and sessions live in fixed rings: a test that logs in a million
+ * times makes the gateway forget the oldest, never grow without bound.
+ */
+#include <config.h>
+
+#include <arpa/inet.h>
+#include <ctype.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "clock.h"
+#include "gw.h"
+#include "num.h"
+
+int gw_state_init(struct gw_state *st)
+{
+	memset(st, 0, sizeof(*st));
+	st->m.roles = GW_ROLE_PORTAL | GW_ROLE_GATEWAY;
+	st->m.hip_interval = 3600;
+	st->m.ip_pool = 0xc6136402;	/* 198.19.100.2 */
+	st->m.region = strdup("US");
+	st->m.portal_name = strdup("testgw");
+	st->m.portal_version = strdup("6.3.0-33");
+	st->m.domain = strdup("(empty_domain)");
+	st->start.listen = strdup("127.0.0.1:0");
+	st->tok = calloc(GW_MAX_TOKENS, sizeof(*st->tok));
+	st->sess = calloc(GW_MAX_SESSIONS, sizeof(*st->sess));
+	if (!st->m.region || !st->m.portal_name || !st->m.portal_version ||
+	    !st->m.domain || !st->start.listen || !st->tok || !st->sess ||
+	    oc_secret_set_str(&st->m.saml_cookie, "samlcookie"))
+		return -ENOMEM;
+	return 0;
+}
+
+static void modes_free(struct gw_modes *m)
+{
+	free(m->region);
+	free(m->portal_name);
+	free(m->portal_version);
+	free(m->domain);
+	free(m->refuse_os);
+	oc_secret_clear(&m->totp_key);
+	oc_secret_clear(&m->saml_cookie);
+}
+
+static void startup_free(struct gw_startup *s)
+{
+	free(s->listen);
+	free(s->port_file);
+	free(s->pin_file);
+	free(s->cert);
+	free(s->key);
+	free(s->log_path);
+}
+
+void gw_state_free(struct gw_state *st)
+{
+	size_t i;
+
+	gw_users_clear(st);
+	gw_gateways_clear(st);
+	gw_sessions_clear(st);
+	for (i = 0; st->tok && i < GW_MAX_TOKENS; i++)
+		gw_token_drop(&st->tok[i]);
+	free(st->tok);
+	free(st->sess);
+	modes_free(&st->m);
+	startup_free(&st->start);
+	if (st->log)
+		fclose(st->log);
+	memset(st, 0, sizeof(*st));
+}
+
+/* ---- Users ------------------------------------------------------------- */
+
+static void lower(char *s)
+{
+	for (; *s; s++)
+		*s = (char)tolower((unsigned char)*s);
+}
+
+static struct gw_user *user_slot(struct gw_state *st, const char *name)
+{
+	struct gw_user *u;
+	size_t i;
+
+	for (i = 0; i < st->nusers; i++)
+		if (!strcmp(st->users[i].name, name))
+			return &st->users[i];
+	u = realloc(st->users, (st->nusers + 1) * sizeof(*u));
+	if (!u)
+		return NULL;
+	st->users = u;
+	u = &st->users[st->nusers];
+	memset(u, 0, sizeof(*u));
+	u->name = strdup(name);
+	if (!u->name)
+		return NULL;
+	st->nusers++;
+	return u;
+}
+
+int gw_user_add(struct gw_state *st, const char *spec)
+{
+	const char *colon = strchr(spec, ':');
+	struct gw_user *u;
+	char *name;
+	int ret = -ENOMEM;
+
+	if (!colon || colon == spec || !colon[1])
+		return -EINVAL;
+	name = strndup(spec, (size_t)(colon - spec));
+	if (!name)
+		return ret;
+	lower(name);
+	u = user_slot(st, name);
+	if (u)
+		ret = oc_secret_set_str(&u->pass, colon + 1);
+	free(name);
+	return ret;
+}
+
+int gw_users_load(struct gw_state *st, const char *path)
+{
+	FILE *f = fopen(path, "r");
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t n;
+	int ret = 0;
+
+	if (!f)
+		return -errno;
+	while (!ret && (n = getline(&line, &cap, f)) >= 0) {
+		while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
+			line[--n] = '\0';
+		if (n && line[0] != '#')
+			ret = gw_user_add(st, line);
+	}
+	if (line)
+		oc_wipe(line, cap);
+	free(line);
+	fclose(f);
+	return ret;
+}
+
+void gw_users_clear(struct gw_state *st)
+{
+	size_t i;
+
+	for (i = 0; i < st->nusers; i++) {
+		free(st->users[i].name);
+		oc_secret_clear(&st->users[i].pass);
+	}
+	free(st->users);
+	st->users = NULL;
+	st->nusers = 0;
+}
+
+const struct gw_user *gw_user_find(const struct gw_state *st,
+				   const char *name)
+{
+	size_t i;
+
+	for (i = 0; name && i < st->nusers; i++)
+		if (!strcasecmp(st->users[i].name, name))
+			return &st->users[i];
+	return NULL;
+}
+
+/* ---- The portal's gateway list ----------------------------------------- */
+
+static int add_rule(struct gw_entry *e, const char *s, size_t len)
+{
+	const char *eq = memchr(s, '=', len);
+	struct gw_prio *r;
+	char num[16];
+	size_t nlen;
+	int ret;
+
+	if (!eq || eq == s || (size_t)(s + len - eq) > sizeof(num))
+		return -EINVAL;
+	nlen = (size_t)(s + len - eq - 1);
+	memcpy(num, eq + 1, nlen);
+	num[nlen] = '\0';
+	r = realloc(e->rules, (e->nrules + 1) * sizeof(*r));
+	if (!r)
+		return -ENOMEM;
+	e->rules = r;
+	r = &e->rules[e->nrules];
+	ret = oc_parse_int(num, 0, 1000000, &r->prio);
+	if (ret)
+		return ret;
+	r->region = strndup(s, (size_t)(eq - s));
+	if (!r->region)
+		return -ENOMEM;
+	e->nrules++;
+	return 0;
+}
+
+static int parse_rules(struct gw_entry *e, const char *s)
+{
+	size_t len;
+	int ret = 0;
+
+	while (*s && !ret) {
+		len = strcspn(s, ",");
+		ret = add_rule(e, s, len);
+		s += len;
+		if (*s)
+			s++;
+	}
+	return ret;
+}
+
+static void entry_free(struct gw_entry *e)
+{
+	size_t i;
+
+	for (i = 0; i < e->nrules; i++)
+		free(e->rules[i].region);
+	free(e->rules);
+	free(e->addr);
+	free(e->label);
+}
+
+static int parse_entry(struct gw_entry *e, const char *spec)
+{
+	const char *bar = strchr(spec, '|'), *bar2;
+
+	if (!bar || bar == spec || !bar[1] || bar[1] == '|')
+		return -EINVAL;
+	bar2 = strchr(bar + 1, '|');
+	e->addr = strndup(spec, (size_t)(bar - spec));
+	e->label = bar2 ? strndup(bar + 1, (size_t)(bar2 - bar - 1))
+			: strdup(bar + 1);
+	if (!e->addr || !e->label)
+		return -ENOMEM;
+	return bar2 ? parse_rules(e, bar2 + 1) : 0;
+}
+
+int gw_gateway_add(struct gw_state *st, const char *spec)
+{
+	struct gw_entry e = { 0 }, *n;
+	int ret = parse_entry(&e, spec);
+
+	if (!ret) {
+		n = realloc(st->gws, (st->ngws + 1) * sizeof(*n));
+		if (n) {
+			st->gws = n;
+			st->gws[st->ngws++] = e;
+			return 0;
+		}
+		ret = -ENOMEM;
+	}
+	entry_free(&e);
+	return ret;
+}
+
+void gw_gateways_clear(struct gw_state *st)
+{
+	size_t i;
+
+	for (i = 0; i < st->ngws; i++)
+		entry_free(&st->gws[i]);
+	free(st->gws);
+	st->gws = NULL;
+	st->ngws = 0;
+}
+
+/* ---- One-time tokens --------------------------------------------------- */
+
+struct gw_token *gw_token_new(struct gw_state *st, int kind,
+			      const char *user, int64_t ttl_ms)
+{
+	struct gw_token *t = &st->tok[st->tok_next];
+
+	gw_token_drop(t);
+	if (gw_random_hex(t->val, GW_TOKEN_BYTES))
+		return NULL;
+	if (user) {
+		t->user = strdup(user);
+		if (!t->user)
+			return NULL;
+	}
+	t->kind = kind;
+	t->expires = oc_now_ms() + ttl_ms;
+	st->tok_next = (st->tok_next + 1) % GW_MAX_TOKENS;
+	return t;
+}
+
+struct gw_token *gw_token_find(struct gw_state *st, int kind,
+			       const char *val)
+{
+	int64_t now = oc_now_ms();
+	struct gw_token *t;
+	size_t i;
+
+	if (!val || strlen(val) != GW_TOKEN_HEX)
+		return NULL;
+	for (i = 0; i < GW_MAX_TOKENS; i++) {
+		t = &st->tok[i];
+		if (t->kind == kind && t->expires > now &&
+		    oc_ct_memeq(t->val, val, GW_TOKEN_HEX))
+			return t;
+	}
+	return NULL;
+}
+
+void gw_token_drop(struct gw_token *t)
+{
+	free(t->user);
+	oc_wipe(t, sizeof(*t));
+}
+
+/* ---- Sessions ---------------------------------------------------------- */
+
+static void session_clear(struct gw_session *s)
+{
+	free(s->user);
+	free(s->computer);
+	free(s->clientos);
+	free(s->ip6);
+	oc_wipe(s, sizeof(*s));
+}
+
+static void assign_ip(struct gw_state *st, struct gw_session *s,
+		      const char *pref)
+{
+	struct in_addr a;
+
+	if (!pref || inet_pton(AF_INET, pref, &a) != 1) {
+		a.s_addr = htonl(st->m.ip_pool + st->ip_next);
+		st->ip_next = (st->ip_next + 1) % 250;
+	}
+	inet_ntop(AF_INET, &a, s->ip, sizeof(s->ip));
+}
+
+static char *dup_or_null(const char *s)
+{
+	return s ? strdup(s) : NULL;
+}
+
+struct gw_session *gw_session_new(struct gw_state *st, const char *user,
+				  const char *computer, const char *clientos,
+				  const char *pref_ip, const char *pref_ip6)
+{
+	struct gw_session *s = &st->sess[st->sess_next];
+
+	session_clear(s);
+	s->user = strdup(user);
+	s->computer = dup_or_null(computer);
+	s->clientos = dup_or_null(clientos);
+	if (pref_ip6 && *pref_ip6)
+		s->ip6 = strdup(pref_ip6);
+	if (!s->user || (computer && !s->computer) ||
+	    (clientos && !s->clientos) ||
+	    gw_random_hex(s->authcookie, GW_AUTHCOOKIE_BYTES) ||
+	    gw_random_hex(s->persistent, GW_PERSIST_BYTES)) {
+		session_clear(s);
+		return NULL;
+	}
+	assign_ip(st, s, pref_ip);
+	s->created = oc_now_ms();
+	s->in_use = 1;
+	st->sess_next = (st->sess_next + 1) % GW_MAX_SESSIONS;
+	return s;
+}
+
+struct gw_session *gw_session_find(struct gw_state *st,
+				   const char *authcookie)
+{
+	size_t i, n = sizeof(st->sess[0].authcookie) - 1;
+
+	if (!authcookie || strlen(authcookie) != n)
+		return NULL;
+	for (i = 0; i < GW_MAX_SESSIONS; i++)
+		if (st->sess[i].in_use &&
+		    oc_ct_memeq(st->sess[i].authcookie, authcookie, n))
+			return &st->sess[i];
+	return NULL;
+}
+
+void gw_sessions_clear(struct gw_state *st)
+{
+	size_t i;
+
+	for (i = 0; st->sess && i < GW_MAX_SESSIONS; i++)
+		session_clear(&st->sess[i]);
+	st->sess_next = 0;
+}
