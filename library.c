@@ -283,3 +283,8 @@ int openconnect_probe_server(struct openconnect_info *v)
 	oc_tls_close(t);
 	return ret;
 }
+
+const char *openconnect_get_server_ip(struct openconnect_info *v)
+{
+	return v->tls.peer_ip[0] ? v->tls.peer_ip : NULL;
+}

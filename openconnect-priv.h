@@ -23,5 +23,7 @@ void openconnect_set_timeout(struct openconnect_info *v, int timeout_ms);
 int openconnect_probe_server(struct openconnect_info *v);
 /* Name and version of the TLS library in use. */
 const char *openconnect_get_tls_library_version(void);
+/* Numeric address of the server last connected to, or NULL. */
+const char *openconnect_get_server_ip(struct openconnect_info *v);
 
 #endif

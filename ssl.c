@@ -456,6 +456,22 @@ static int apply_trust(const struct oc_log *lg, struct oc_tls_conf *conf,
 			"certificate verification failed");
 }
 
+/* Keeps the numeric address of the server, for the vpnc-script and for
+ * --authenticate's RESOLVE. */
+static void note_peer_addr(struct oc_tls_conf *conf,
+			   const struct sockaddr_storage *ss)
+{
+	const void *addr = NULL;
+
+	if (ss->ss_family == AF_INET)
+		addr = &((const struct sockaddr_in *)ss)->sin_addr;
+	else if (ss->ss_family == AF_INET6)
+		addr = &((const struct sockaddr_in6 *)ss)->sin6_addr;
+	if (!addr || !inet_ntop(ss->ss_family, addr, conf->peer_ip,
+				sizeof(conf->peer_ip)))
+		conf->peer_ip[0] = '\0';
+}
+
 int oc_tls_connect(const struct oc_log *lg, struct oc_tls_conf *conf,
 		   const char *host, int port, struct oc_tls **out)
 {
@@ -463,6 +479,8 @@ int oc_tls_connect(const struct oc_log *lg, struct oc_tls_conf *conf,
 	struct oc_tls_verdict verdict;
 	struct oc_cert_ids ids;
 	struct oc_tls *t = NULL;
+	struct sockaddr_storage peer;
+	socklen_t peerlen = sizeof(peer);
 	int fd, ret;
 
 	*out = NULL;
@@ -471,9 +489,10 @@ int oc_tls_connect(const struct oc_log *lg, struct oc_tls_conf *conf,
 		       "pin-sha256:BASE64, sha256:HEX or sha1:HEX", conf->pin);
 		return -EINVAL;
 	}
-	fd = oc_tcp_connect(lg, conf, host, port, NULL, NULL);
+	fd = oc_tcp_connect(lg, conf, host, port, &peer, &peerlen);
 	if (fd < 0)
 		return fd;
+	note_peer_addr(conf, &peer);
 	memset(&verdict, 0, sizeof(verdict));
 	/* The handshake gets what the TCP connect left of the timeout. */
 	ret = oc_tls_backend_handshake(lg, conf, host, fd,

@@ -53,6 +53,7 @@ struct oc_tls_conf {
 	int have_peer;
 	struct oc_cert_ids peer;
 	char peer_pin[OC_PIN_LEN];
+	char peer_ip[46];		/* numeric address of the last server */
 };
 
 void oc_tls_conf_init(struct oc_tls_conf *c);

@@ -1,11 +1,14 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
-# Minimal TAP output for shell tests: source it, call t_plan N, then
-# t_ok/t_fail or t_check NAME CONDITION..., and t_done at the end.
+# Minimal TAP output for shell tests: source it, then t_ok/t_fail or
+# t_check NAME COMMAND..., and t_done at the end, which prints the plan
+# (TAP allows it last) and returns non-zero when a case failed.
 
 t_num=0
 t_failed=0
+t_planned=
 
-t_plan() { echo "1..$1"; }
+# t_plan N: announce the count up front instead (optional).
+t_plan() { echo "1..$1"; t_planned=1; }
 
 t_ok() { t_num=$((t_num + 1)); echo "ok $t_num - $1"; }
 
@@ -26,4 +29,7 @@ t_check() {
 	if "$@"; then t_ok "$name"; else t_fail "$name" "failed: $*"; fi
 }
 
-t_done() { [ "$t_failed" -eq 0 ]; }
+t_done() {
+	[ -n "$t_planned" ] || echo "1..$t_num"
+	[ "$t_failed" -eq 0 ]
+}

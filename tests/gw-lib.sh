@@ -1,0 +1,79 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
+# Shared by the loopback end-to-end tests: start the test gateway, run a
+# client against it, check output; everything is cleaned up on exit.
+# Needs TOP_BUILDDIR, TOP_SRCDIR and CERTDIR (set by make check).
+
+. "$TOP_SRCDIR/tests/tap.sh"
+
+oc="$TOP_BUILDDIR/openconnect"
+gwbin="$TOP_BUILDDIR/tests/gp-testgw/gp-testgw"
+tmp=$(mktemp -d)
+gw_pid=
+
+gw_stop() {
+	if [ -n "$gw_pid" ]; then
+		kill "$gw_pid" 2>/dev/null
+		wait "$gw_pid" 2>/dev/null
+	fi
+	gw_pid=
+}
+trap 'gw_stop; rm -rf "$tmp"' EXIT
+trap 'exit 1' INT TERM
+
+# gw_start ARGS...: a fresh gateway on 127.0.0.1; sets $port, $pin, $url.
+gw_start() {
+	gw_stop
+	rm -f "$tmp/port" "$tmp/pin" "$tmp/gw.log"
+	"$gwbin" --port-file "$tmp/port" --pin-file "$tmp/pin" \
+		--log "$tmp/gw.log" --control "$@" 2>"$tmp/gw.err" &
+	gw_pid=$!
+	i=0
+	while [ ! -s "$tmp/port" ] && [ $i -lt 100 ]; do
+		kill -0 "$gw_pid" 2>/dev/null || break
+		sleep 0.05
+		i=$((i + 1))
+	done
+	port=$(cat "$tmp/port" 2>/dev/null)
+	pin=$(cat "$tmp/pin" 2>/dev/null)
+	url="https://localhost:$port"
+	[ -n "$port" ] || { sed 's/^/# gw: /' "$tmp/gw.err"; return 1; }
+}
+
+# gw_must ARGS...: gw_start, or end the test as failed.
+gw_must() {
+	gw_start "$@" && return 0
+	t_fail "the test gateway starts: $*"
+	t_done
+	exit 1
+}
+
+# oc_run EXPECTED_CODE STDIN ARGS...: our client against the gateway, with
+# its output in $tmp/out (stdout) and $tmp/err (stderr).
+oc_run() {
+	want=$1
+	input=$2
+	shift 2
+	printf '%s' "$input" | timeout 30 "$oc" --protocol=gp \
+		--cafile "$CERTDIR/ca.pem" --no-system-trust "$@" \
+		>"$tmp/out" 2>"$tmp/err"
+	code=$?
+	if [ "$code" -ne "$want" ]; then
+		echo "# exit $code, wanted $want: $*"
+		sed 's/^/# out: /' "$tmp/out"
+		sed 's/^/# err: /' "$tmp/err"
+		return 1
+	fi
+}
+
+# out_has / err_has PATTERN: grep the last run's stdout / stderr.
+out_has() { grep -q -e "$1" "$tmp/out" || { echo "# stdout lacks '$1'"; sed 's/^/# out: /' "$tmp/out"; return 1; }; }
+err_has() { grep -q -e "$1" "$tmp/err" || { echo "# stderr lacks '$1'"; sed 's/^/# err: /' "$tmp/err"; return 1; }; }
+gwlog_has() { grep -q -e "$1" "$tmp/gw.log" || { echo "# gateway log lacks '$1'"; sed 's/^/# gw: /' "$tmp/gw.log"; return 1; }; }
+
+# control FIELDS: switch the running gateway (form fields, e.g. 2fa=js).
+control() {
+	printf 'POST /testgw/control HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: %d\r\nConnection: close\r\n\r\n%s' \
+		"${#1}" "$1" |
+		timeout 10 openssl s_client -quiet -connect "127.0.0.1:$port" \
+			-servername localhost 2>/dev/null | grep -q '^ok'
+}
