@@ -109,6 +109,16 @@ oc_run 1 'pw
 ' -u alice --cookieonly "$url/portal" && err_has "\-\-os" &&
 	t_ok "portal refusing the client names --os" || t_fail "has-config no"
 
+gw_must --user alice:pw --refuse-os Linux
+oc_run 1 'pw
+' -u alice --cookieonly "$url/portal" && err_has "\-\-os" &&
+oc_run 0 'pw
+' -u alice --cookieonly --os=win --local-hostname=wks-17 "$url/portal" &&
+	out_has "&computer=wks-17" &&
+	t_ok "--os and --local-hostname are what the server sees" || t_fail "--os"
+oc_run 1 '' --os=beos --cookieonly "$url" && err_has "mac-intel" &&
+	t_ok "unknown --os lists the choices" || t_fail "unknown --os"
+
 # Nothing secret at the highest verbosity with traffic dumps.
 gw_must --user alice:Pw-Secret-77 --portal-cookie --2fa js --totp-secret "$SECRET"
 oc_run 0 'Pw-Secret-77
