@@ -66,7 +66,7 @@ int oc_buf_init_room(struct oc_buf *b, size_t head, size_t cap)
 {
 	memset(b, 0, sizeof(*b));
 	b->flags = OC_BUF_OWNED;
-	if (head > SIZE_MAX - 1 - cap) {
+	if (cap > SIZE_MAX - 1 || head > SIZE_MAX - 1 - cap) {
 		b->err = -E2BIG;
 		return b->err;
 	}
@@ -340,6 +340,49 @@ void oc_buf_compact(struct oc_buf *b)
 		oc_wipe(b->data + rest, b->pos);
 	b->len = rest;
 	b->pos = 0;
+	buf_terminate(b);
+}
+
+/*
+ * head + cap stays the same, so the allocation's size, which free and
+ * realloc derive from them, does not change.
+ */
+unsigned char *oc_buf_pull_head(struct oc_buf *b, size_t n)
+{
+	unsigned char *p;
+
+	if (b->err)
+		return NULL;
+	if (n > b->len) {
+		b->err = -EBADMSG;
+		return NULL;
+	}
+	p = b->data;
+	if (!n)
+		return p;
+	b->data += n;
+	b->head += n;
+	b->len -= n;
+	b->cap -= n;
+	b->pos = b->pos > n ? b->pos - n : 0;
+	return p;
+}
+
+void oc_buf_trim(struct oc_buf *b, size_t n)
+{
+	if (b->err)
+		return;
+	if (n > b->len) {
+		b->err = -EBADMSG;
+		return;
+	}
+	if (!n)
+		return;
+	b->len -= n;
+	if ((b->flags & OC_BUF_SECRET) && !(b->flags & OC_BUF_RDONLY))
+		oc_wipe(b->data + b->len, n);
+	if (b->pos > b->len)
+		b->pos = b->len;
 	buf_terminate(b);
 }
 

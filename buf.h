@@ -86,6 +86,16 @@ const unsigned char *oc_buf_pull(struct oc_buf *b, size_t n);
 int oc_buf_skip(struct oc_buf *b, size_t n);
 /* Drops the bytes before pos, moving the rest to the front. */
 void oc_buf_compact(struct oc_buf *b);
+/* Drops @n bytes from the front of data: data moves forward and the
+ * headroom grows, nothing is copied (pos moves back by @n, stopping at 0).
+ * Returns the dropped bytes, which stay readable in the headroom (and are
+ * wiped with the rest when a secret buffer is freed), or NULL with err set
+ * to -EBADMSG when len < @n (also NULL, with no error, for @n 0 on a
+ * buffer that never had memory). Works on read-only buffers too. */
+unsigned char *oc_buf_pull_head(struct oc_buf *b, size_t n);
+/* Drops @n bytes from the end of data (pos stops at the new len); -EBADMSG
+ * (sticky) when len < @n. Wiped for OC_BUF_SECRET. */
+void oc_buf_trim(struct oc_buf *b, size_t n);
 
 struct oc_text {
 	char *s;		/* NUL-terminated once anything was added */

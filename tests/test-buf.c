@@ -597,6 +597,113 @@ static void test_text_limit(void **state)
 	oc_text_free(&t);
 }
 
+/* ---- Dropping bytes at either end --------------------------------------- */
+
+static void test_pull_head_trim(void **state)
+{
+	unsigned char mem[16], *p;
+	struct oc_buf b;
+	uint8_t u8;
+
+	/* Owned memory with headroom: push, then pull back what was pushed. */
+	assert_int_equal(oc_buf_init_room(&b, 8, 32), 0);
+	oc_buf_put(&b, "payload!", 8);
+	memcpy(oc_buf_push(&b, 4), "HDR:", 4);
+	assert_int_equal(oc_buf_get_u8(&b, &u8), 0);
+	assert_int_equal(oc_buf_get_u8(&b, &u8), 0);
+	p = oc_buf_pull_head(&b, 4);
+	assert_non_null(p);
+	assert_memory_equal(p, "HDR:", 4);	/* still readable */
+	assert_ptr_equal(b.data, b.mem + 8);
+	assert_int_equal(b.head, 8);
+	assert_int_equal(b.len, 8);
+	assert_int_equal(b.cap, 32);
+	assert_int_equal(b.pos, 0);		/* 2 - 4 stops at 0 */
+	assert_memory_equal(b.data, "payload!", 9);	/* and the NUL */
+
+	/* Past the head room we started with: head grows, cap shrinks. */
+	assert_int_equal(oc_buf_get_u8(&b, &u8), 0);
+	assert_int_equal(oc_buf_get_u8(&b, &u8), 0);
+	assert_int_equal(oc_buf_get_u8(&b, &u8), 0);
+	assert_ptr_equal(oc_buf_pull_head(&b, 1), b.mem + 8);
+	assert_int_equal(b.head, 9);
+	assert_int_equal(b.cap, 31);
+	assert_int_equal(b.pos, 2);
+	assert_memory_equal(b.data, "ayload!", 7);
+	assert_ptr_equal(oc_buf_pull_head(&b, 0), b.data);
+
+	/* Trim: from the end, still terminated, pos kept inside. */
+	b.pos = 7;
+	oc_buf_trim(&b, 3);
+	assert_int_equal(b.len, 4);
+	assert_int_equal(b.pos, 4);
+	assert_string_equal((char *)b.data, "aylo");
+	oc_buf_trim(&b, 0);
+	assert_int_equal(b.len, 4);
+	assert_int_equal(oc_buf_error(&b), 0);
+
+	/* Too much: sticky -EBADMSG, nothing changes. */
+	assert_null(oc_buf_pull_head(&b, 5));
+	assert_int_equal(oc_buf_error(&b), -EBADMSG);
+	oc_buf_trim(&b, 1);
+	assert_null(oc_buf_pull_head(&b, 1));
+	assert_int_equal(b.len, 4);
+
+	/* Reset gives the original headroom back. */
+	oc_buf_reset(&b);
+	assert_int_equal(b.head, 8);
+	assert_int_equal(b.cap, 32);
+	oc_buf_put(&b, "x", 1);
+	assert_int_equal(oc_buf_error(&b), 0);
+	oc_buf_trim(&b, 2);
+	assert_int_equal(oc_buf_error(&b), -EBADMSG);
+	oc_buf_free(&b);
+
+	/* Caller's memory and read-only views. */
+	oc_buf_init_fixed(&b, mem, sizeof(mem));
+	oc_buf_put(&b, "0123456789", 10);
+	assert_ptr_equal(oc_buf_pull_head(&b, 3), mem);
+	oc_buf_trim(&b, 2);
+	assert_int_equal(b.len, 5);
+	assert_memory_equal(b.data, "34567", 5);
+	assert_int_equal(b.head + b.cap, sizeof(mem));
+	oc_buf_init_ro(&b, "abcdef", 6);
+	assert_memory_equal(oc_buf_pull_head(&b, 2), "ab", 2);
+	oc_buf_trim(&b, 1);
+	assert_int_equal(b.len, 3);
+	assert_memory_equal(b.data, "cde", 3);
+	assert_int_equal(oc_buf_error(&b), 0);
+
+	/* A growable buffer keeps growing after a pull. */
+	oc_buf_init(&b, 1000);
+	assert_null(oc_buf_pull_head(&b, 0));	/* no memory yet */
+	assert_int_equal(oc_buf_error(&b), 0);
+	oc_buf_put(&b, "abcdef", 6);
+	oc_buf_pull_head(&b, 2);
+	oc_buf_put_zero(&b, 500);
+	assert_int_equal(oc_buf_error(&b), 0);
+	assert_int_equal(b.len, 504);
+	assert_memory_equal(b.data, "cdef", 4);
+	oc_buf_free(&b);
+}
+
+static void test_trim_secret(void **state)
+{
+	struct oc_buf b;
+	unsigned char *tail;
+
+	oc_buf_init(&b, 100);
+	b.flags |= OC_BUF_SECRET;
+	oc_buf_put(&b, "public-SECRET", 13);
+	tail = b.data + 6;
+	oc_buf_trim(&b, 7);
+	assert_int_equal(b.len, 6);
+	/* The NUL lands on the first byte; the rest is wiped. */
+	for (int i = 0; i < 7; i++)
+		assert_int_equal(tail[i], 0);
+	oc_buf_free(&b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -616,6 +723,8 @@ int main(void)
 		cmocka_unit_test(test_text),
 		cmocka_unit_test(test_text_growth),
 		cmocka_unit_test(test_text_limit),
+		cmocka_unit_test(test_pull_head_trim),
+		cmocka_unit_test(test_trim_secret),
 	};
 
 	return cmocka_run_group_tests_name("buf", tests, NULL, NULL);
