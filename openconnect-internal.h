@@ -12,11 +12,13 @@
 #include "buf.h"
 #include "clock.h"
 #include "http.h"
+#include "ipconf.h"
 #include "log.h"
 #include "num.h"
 #include "secret.h"
 #include "tls.h"
 #include "url.h"
+#include "gp-config.h"
 #include "gp-cookie.h"
 #include "gp-os.h"
 #include "token.h"
@@ -52,6 +54,20 @@ struct oc_auth {
 	struct oc_secret saml_value;
 };
 
+/* The tunnel's configuration, from the last getconfig. */
+struct oc_config {
+	struct oc_ipconf ip;
+	struct gp_config_extra gpx;
+	int have_config;
+	int64_t config_ms;		/* when it arrived */
+	int reqmtu;			/* -m; 0: computed */
+	int basemtu;			/* --base-mtu; 0: unknown */
+	int dpd_s;			/* --force-dpd; 0: default */
+	int no_esp;			/* --no-dtls */
+	int esp_local_port;		/* --dtls-local-port; 0: any */
+	int hip_needed;			/* the last HIP check said so */
+};
+
 void oc_auth_init(struct oc_auth *a);
 void oc_auth_free(struct oc_auth *a);
 
@@ -61,6 +77,7 @@ struct openconnect_info {
 	struct oc_tls_conf tls;
 	struct oc_http http;
 	struct oc_auth auth;
+	struct oc_config cfg;
 	char *useragent;		/* for proxies; GP requests use ours */
 
 	openconnect_validate_peer_cert_vfn validate_peer_cert;
