@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "gp-tunnel.h"
+#include "openconnect-internal.h"
 
 #define START_TUNNEL		"START_TUNNEL"
 #define START_TUNNEL_LEN	(sizeof(START_TUNNEL) - 1)

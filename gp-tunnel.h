@@ -6,8 +6,12 @@
 #ifndef GP_TUNNEL_H
 #define GP_TUNNEL_H
 
+#include <stdint.h>
+
 #include "buf.h"
-#include "openconnect-internal.h"
+#include "tls.h"
+
+struct openconnect_info;
 
 struct oc_https {
 	struct oc_tls *tls;		/* NULL when not connected */
@@ -15,6 +19,7 @@ struct oc_https {
 	struct oc_buf tx;		/* frames not yet written */
 	int64_t last_rx_ms;
 	int64_t last_tx_ms;
+	unsigned int keepalives_out;	/* sent, answer not yet seen */
 };
 
 void oc_https_init(struct oc_https *h);

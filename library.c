@@ -59,6 +59,8 @@ struct openconnect_info *openconnect_vpninfo_new(const char *useragent,
 	v->tls.cb_priv = privdata;
 	oc_http_init(&v->http, &v->log, &v->tls);
 	oc_auth_init(&v->auth);
+	oc_ipconf_init(&v->cfg.ip);
+	oc_run_init(&v->run);
 	v->validate_peer_cert = validate_peer_cert;
 	v->write_new_config = write_new_config;
 	v->process_auth_form = process_auth_form;
@@ -76,6 +78,9 @@ void openconnect_vpninfo_free(struct openconnect_info *v)
 		return;
 	oc_http_free(&v->http);
 	oc_auth_free(&v->auth);
+	oc_run_free(&v->run);
+	oc_ipconf_free(&v->cfg.ip);
+	gp_config_extra_free(&v->cfg.gpx);
 	oc_tls_conf_free(&v->tls);
 	free(v->srv.hostname);
 	free(v->srv.urlpath);

@@ -13,6 +13,11 @@
 #include "clock.h"
 #include "http.h"
 #include "ipconf.h"
+#include "esp-link.h"
+#include "gp-tunnel.h"
+#include "pktq.h"
+#include "tun.h"
+#include "tunsm.h"
 #include "log.h"
 #include "num.h"
 #include "secret.h"
@@ -68,6 +73,58 @@ struct oc_config {
 	int hip_needed;			/* the last HIP check said so */
 };
 
+/* Counters besides struct oc_stats, for SIGUSR1 and the tests. */
+struct oc_counters {
+	uint64_t tun_read_errors;
+	uint64_t tun_write_errors;
+	uint64_t no_carrier;		/* packets with no tunnel to take them */
+	uint64_t https_bad_frames;
+	uint64_t https_keepalives;
+	uint64_t probe_answers;
+	uint64_t rekeys;
+	uint64_t reconnects;
+};
+
+/* The running tunnel. */
+struct oc_run {
+	struct oc_tun tun;
+	struct oc_https https;
+	struct oc_esp_link esp;
+	struct oc_tunsm sm;
+	struct oc_pktpool pool;
+	struct oc_pktq to_net;		/* read from the TUN device */
+	struct oc_pktq to_tun;		/* received from the gateway */
+	struct oc_stats stats;
+	struct oc_counters ctr;
+	int queue_len;			/* -Q */
+	int holdoff_ms;			/* ESP probing before HTTPS */
+	char *script;			/* vpnc-script; NULL: none */
+	int cmd_rd, cmd_wr;		/* command pipe; -1 when none */
+	int64_t next_tick_ms;
+	uint64_t https_rx_frames;	/* frames seen; news for the tunsm */
+	uint64_t esp_rx_valid;		/* same for ESP under the current SA */
+	int64_t esp_up_ms;		/* when ESP last came up */
+	int64_t reconnect_start_ms;	/* 0 when not reconnecting */
+	int64_t next_reconnect_ms;
+	int backoff_s;
+	int reconnect_timeout_s;
+	int reconnect_interval_s;
+	int quit;			/* 1: stop the loop with quit_ret */
+	int quit_ret;
+	char dtls_cipher[64];
+	openconnect_stats_vfn stats_fn;
+	openconnect_reconnected_vfn reconnected_fn;
+	openconnect_setup_tun_vfn setup_tun_fn;
+};
+
+void oc_run_init(struct oc_run *r);
+void oc_run_free(struct oc_run *r);
+
+#include "script.h"
+struct openconnect_info;
+/* Runs the vpnc-script, when there is one, for @reason. */
+int oc_run_script(struct openconnect_info *v, enum oc_script_reason reason);
+
 void oc_auth_init(struct oc_auth *a);
 void oc_auth_free(struct oc_auth *a);
 
@@ -78,6 +135,8 @@ struct openconnect_info {
 	struct oc_http http;
 	struct oc_auth auth;
 	struct oc_config cfg;
+	struct oc_run run;
+	struct oc_ip_info ip_info;
 	char *useragent;		/* for proxies; GP requests use ours */
 
 	openconnect_validate_peer_cert_vfn validate_peer_cert;

@@ -25,5 +25,15 @@ int openconnect_probe_server(struct openconnect_info *v);
 const char *openconnect_get_tls_library_version(void);
 /* Numeric address of the server last connected to, or NULL. */
 const char *openconnect_get_server_ip(struct openconnect_info *v);
+/* -Q: packets per queue (at least 1). */
+void openconnect_set_queue_len(struct openconnect_info *v, int len);
+/* How long ESP probes get before the HTTPS tunnel (default 5000 ms). */
+void openconnect_set_esp_holdoff(struct openconnect_info *v, int ms);
+/* --base-mtu: the MTU of the path to the gateway. */
+void openconnect_set_base_mtu(struct openconnect_info *v, int mtu);
+/* --dtls-local-port: the local UDP port for ESP (0: any). */
+void openconnect_set_esp_local_port(struct openconnect_info *v, int port);
+/* Logs the connection and its counters at info level (as SIGUSR1 does). */
+void openconnect_get_counters(struct openconnect_info *v);
 
 #endif

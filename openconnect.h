@@ -240,6 +240,71 @@ int openconnect_webview_load_changed(struct openconnect_info *vpninfo,
 /* Neither ask for nor configure IPv6. */
 void openconnect_disable_ipv6(struct openconnect_info *vpninfo);
 
+/* ---- The tunnel -------------------------------------------------------- */
+
+/* Bytes written to the command pipe (openconnect_setup_cmd_pipe()). */
+#define OC_CMD_CANCEL		'x'	/* log out and stop */
+#define OC_CMD_PAUSE		'p'	/* stop, keep the session */
+#define OC_CMD_DETACH		'd'	/* stop without logging out */
+#define OC_CMD_STATS		's'	/* report the counters */
+
+struct oc_vpn_option {
+	char *option;
+	char *value;
+	struct oc_vpn_option *next;
+};
+
+typedef void (*openconnect_stats_vfn)(void *privdata,
+				      const struct oc_stats *stats);
+typedef void (*openconnect_reconnected_vfn)(void *privdata);
+typedef void (*openconnect_setup_tun_vfn)(void *privdata);
+
+/* getconfig (and the HIP report): what the tunnel needs. 0; -EPERM when
+ * the gateway rejected the cookie; another negative errno on failure. */
+int openconnect_make_cstp_connection(struct openconnect_info *vpninfo);
+/* Allows ESP; @attempt_period is accepted for compatibility. */
+int openconnect_setup_dtls(struct openconnect_info *vpninfo,
+			   int attempt_period);
+int openconnect_disable_dtls(struct openconnect_info *vpninfo);
+/* Creates (or attaches to) the TUN device @ifname (NULL: the kernel's
+ * name) and runs @vpnc_script (NULL: none) with reason=connect. */
+int openconnect_setup_tun_device(struct openconnect_info *vpninfo,
+				 const char *vpnc_script, const char *ifname);
+/* Packets go to the script's standard input and output instead. */
+int openconnect_setup_tun_script(struct openconnect_info *vpninfo,
+				 const char *tun_script);
+/* A TUN device the application opened. */
+int openconnect_setup_tun_fd(struct openconnect_info *vpninfo, int tun_fd);
+const char *openconnect_get_ifname(struct openconnect_info *vpninfo);
+/* The write end of the command pipe (see OC_CMD_*), or -EIO. */
+int openconnect_setup_cmd_pipe(struct openconnect_info *vpninfo);
+/*
+ * Runs the tunnel until it ends. Returns 0 after a pause, -EINTR after a
+ * cancel, -ECONNABORTED after a detach, -EPERM when the cookie was
+ * rejected, another negative errno on failure (e.g. -ETIMEDOUT when
+ * reconnecting took longer than @reconnect_timeout seconds).
+ */
+int openconnect_mainloop(struct openconnect_info *vpninfo,
+			 int reconnect_timeout, int reconnect_interval);
+int openconnect_get_ip_info(struct openconnect_info *vpninfo,
+			    const struct oc_ip_info **info,
+			    const struct oc_vpn_option **cstp_options,
+			    const struct oc_vpn_option **dtls_options);
+void openconnect_set_stats_handler(struct openconnect_info *vpninfo,
+				   openconnect_stats_vfn handler);
+void openconnect_set_reconnected_handler(struct openconnect_info *vpninfo,
+					 openconnect_reconnected_vfn handler);
+void openconnect_set_setup_tun_handler(struct openconnect_info *vpninfo,
+				       openconnect_setup_tun_vfn handler);
+/* DPD interval in seconds (0: the default, 10). */
+void openconnect_set_dpd(struct openconnect_info *vpninfo, int min_seconds);
+void openconnect_set_reqmtu(struct openconnect_info *vpninfo, int reqmtu);
+int openconnect_get_idle_timeout(struct openconnect_info *vpninfo);
+/* "ESP aes-128-cbc/sha1" while ESP carries data, else NULL. */
+const char *openconnect_get_dtls_cipher(struct openconnect_info *vpninfo);
+/* The TLS cipher of the HTTPS tunnel, else NULL. */
+const char *openconnect_get_cstp_cipher(struct openconnect_info *vpninfo);
+
 #ifdef __cplusplus
 }
 #endif
