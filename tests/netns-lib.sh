@@ -6,7 +6,7 @@
 #   gateway ns $NS_GW  veth 198.18.0.1/24, 2001:db8::1/64
 #                      TUN of the gateway 198.19.0.1/16, 2001:db8:1::1/64
 #
-# Clients get tunnel addresses from 198.19.100.0/24 (and 2001:db8:1::/64)
+# Clients get tunnel addresses from the gateway's pool (198.18.128.0/17)
 # and reach 198.19.0.1 through the VPN. Nothing touches the root
 # namespace; everything is removed on exit, even after a failure.
 # Needs TOP_BUILDDIR, CERTDIR; root.
@@ -65,7 +65,7 @@ in_gw() { ip netns exec "$NS_GW" "$@"; }
 # with its TUN device; waits until it listens.
 ns_gateway() {
 	rm -f "$ns_tmp/port" "$ns_tmp/pin"
-	in_gw "$TOP_BUILDDIR/tests/gp-testgw/gp-testgw" \
+	ip netns exec "$NS_GW" "$TOP_BUILDDIR/tests/gp-testgw/gp-testgw" \
 		--listen "$GW_IP:443" --port-file "$ns_tmp/port" \
 		--pin-file "$ns_tmp/pin" --control \
 		--cert "$CERTDIR/server.pem" --key "$CERTDIR/server-key.pem" \
@@ -84,13 +84,15 @@ ns_gateway() {
 }
 
 # ns_client LOG ARGS...: our client in the client namespace, in the
-# background, logging to LOG; its pid in $cl_pid.
+# background, logging to LOG, its standard input from $CL_STDIN (default
+# /dev/null); its pid in $cl_pid.
 ns_client() {
 	log=$1
 	shift
-	in_cl "$TOP_BUILDDIR/openconnect" --protocol=gp \
+	ip netns exec "$NS_CL" "$TOP_BUILDDIR/openconnect" --protocol=gp \
 		--cafile "$CERTDIR/ca.pem" --no-system-trust \
-		--resolve "gateway.test:$GW_IP" "$@" >"$log" 2>&1 &
+		--resolve "gateway.test:$GW_IP" "$@" \
+		<"${CL_STDIN:-/dev/null}" >"$log" 2>&1 &
 	cl_pid=$!
 	ns_pids="$ns_pids $cl_pid"
 }

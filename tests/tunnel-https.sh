@@ -20,6 +20,7 @@ t_ok "namespaces and gateway up"
 url=https://gateway.test/gateway
 script="$TOP_SRCDIR/tests/netns-script.sh"
 export OC_TEST_ENVDIR="$ns_tmp"
+CL_STDIN="$ns_tmp/cookie"
 
 cookie() {
 	printf 'pw\n' | in_cl timeout 20 "$TOP_BUILDDIR/openconnect" \
@@ -33,7 +34,7 @@ connect() {
 	c=$(cookie) || return 1
 	printf '%s\n' "$c" >"$ns_tmp/cookie"
 	ns_client "$1" --cookie-on-stdin --no-dtls -s "$script" -i octun0 \
-		-v "$url" <"$ns_tmp/cookie"
+		-v "$url"
 	wait_for "$1" "TUN device octun0 is up" 10 &&
 		wait_for "$1" "HTTPS" 10
 }
@@ -48,10 +49,10 @@ in_cl ping -c 3 -i 0.2 -W 2 "$INNER_IP" >"$ns_tmp/ping" 2>&1 &&
 e="$ns_tmp/env.connect"
 ok=1
 for want in "reason=connect" "TUNDEV=octun0" "VPNGATEWAY=$GW_IP" \
-	    "INTERNAL_IP4_ADDRESS=198.19.100." "INTERNAL_IP4_NETMASK=255.255.255.255" \
+	    "INTERNAL_IP4_ADDRESS=198.1[89]." "INTERNAL_IP4_NETMASK=255.255.255.255" \
 	    "INTERNAL_IP4_MTU=" "CISCO_SPLIT_INC=" "CISCO_SPLIT_INC_0_ADDR=198.19.0.0" \
 	    "CISCO_SPLIT_INC_0_MASKLEN=16" "VPNPID=" "LOG_LEVEL="; do
-	grep -q "^$want" "$e" 2>/dev/null || { ok=0; echo "# env lacks $want"; }
+	grep -q "^$want" "$e" 2>/dev/null || { ok=0; echo "# env lacks $want:"; grep "^${want%%=*}" "$e" | sed "s/^/#   /"; }
 done
 [ $ok -eq 1 ] && t_ok "vpnc-script variables at connect" || t_fail "vpnc-script variables"
 
@@ -79,7 +80,7 @@ rc=$?
 [ $rc -eq 0 ] && grep -q "Logged out" "$ns_tmp/c1.log" &&
 	[ -f "$ns_tmp/env.disconnect" ] &&
 	t_ok "SIGINT: logout, disconnect script, exit 0" || t_fail "SIGINT (exit $rc)"
-ns_client "$ns_tmp/c2.log" --cookie-on-stdin --no-dtls -s "$script" "$url" <"$ns_tmp/cookie"
+ns_client "$ns_tmp/c2.log" --cookie-on-stdin --no-dtls -s "$script" "$url"
 wait "$cl_pid"
 rc=$?
 [ $rc -eq 2 ] && t_ok "after logout the cookie is rejected: exit 2" ||
@@ -89,7 +90,7 @@ connect "$ns_tmp/c3.log" || t_fail "second connect"
 kill -HUP "$cl_pid"
 wait "$cl_pid"
 rc=$?
-ns_client "$ns_tmp/c4.log" --cookie-on-stdin --no-dtls -s "$script" -i octun0 "$url" <"$ns_tmp/cookie"
+ns_client "$ns_tmp/c4.log" --cookie-on-stdin --no-dtls -s "$script" -i octun0 "$url"
 if [ $rc -eq 0 ] && wait_for "$ns_tmp/c4.log" "TUN device octun0 is up" 10; then
 	t_ok "SIGHUP keeps the cookie valid"
 else
