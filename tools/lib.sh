@@ -9,7 +9,7 @@ build="$top/build"
 deb_packages=(
 	autoconf automake libtool pkg-config make gcc
 	libssl-dev libxml2-dev zlib1g-dev libcmocka-dev libproxy-dev
-	openssl vpnc-scripts iproute2 procps
+	openssl vpnc-scripts iproute2 procps iputils-ping iperf3 openconnect
 )
 
 die() { echo "$*" >&2; exit 1; }
