@@ -43,6 +43,9 @@ enum {
 	OPT_FORCE_DPD,
 	OPT_RECONNECT_TIMEOUT,
 	OPT_PID_FILE,
+	OPT_CSD_WRAPPER,
+	OPT_CSD_USER,
+	OPT_FORCE_TROJAN,
 };
 
 static const struct option long_options[] = {
@@ -83,6 +86,9 @@ static const struct option long_options[] = {
 	{ "pid-file",		required_argument, NULL, OPT_PID_FILE },
 	{ "setuid",		required_argument, NULL, 'U' },
 	{ "syslog",		no_argument,	   NULL, 'l' },
+	{ "csd-wrapper",	required_argument, NULL, OPT_CSD_WRAPPER },
+	{ "csd-user",		required_argument, NULL, OPT_CSD_USER },
+	{ "force-trojan",	required_argument, NULL, OPT_FORCE_TROJAN },
 	{ "verbose",		no_argument,	   NULL, 'v' },
 	{ "quiet",		no_argument,	   NULL, 'q' },
 	{ "timestamp",		no_argument,	   NULL, OPT_TIMESTAMP },
@@ -113,6 +119,9 @@ static const char usage_text[] =
 "      --os=OS                 reported OS: linux, linux-64, win, mac-intel,\n"
 "                              android, apple-ios\n"
 "      --local-hostname=NAME   host name reported to the server\n"
+"      --csd-wrapper=PROGRAM   program that writes the HIP report\n"
+"      --csd-user=USER         run it as USER (when root)\n"
+"      --force-trojan=SECONDS  seconds between HIP reports\n"
 "      --disable-ipv6          do not ask for IPv6\n"
 "\n"
 "Cookie:\n"
@@ -273,6 +282,7 @@ static int apply_login_option(struct cli *cli, struct run_opts *ro, int opt,
 			      const char *arg)
 {
 	struct openconnect_info *v = cli->vpn;
+	int n;
 
 	switch (opt) {
 	case 'u':
@@ -306,6 +316,17 @@ static int apply_login_option(struct cli *cli, struct run_opts *ro, int opt,
 		return -1;
 	case OPT_DISABLE_IPV6:
 		openconnect_disable_ipv6(v);
+		return -1;
+	case OPT_CSD_WRAPPER:
+		ro->csd_wrapper = arg;
+		return -1;
+	case OPT_CSD_USER:
+		ro->csd_user = arg;
+		return -1;
+	case OPT_FORCE_TROJAN:
+		if (number("--force-trojan", arg, 1, 86400 * 30, &n))
+			return EXIT_FAIL;
+		openconnect_set_trojan_interval(v, n);
 		return -1;
 	}
 	return -2;

@@ -53,6 +53,8 @@ struct run_opts {
 	int background;
 	const char *pid_file;
 	const char *setuid;
+	const char *csd_wrapper;
+	const char *csd_user;
 };
 
 /* Reads the options; -1 to go on, else the exit code. */

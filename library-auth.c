@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 #include "gp-auth.h"
 #include "openconnect-internal.h"
@@ -188,6 +189,7 @@ void openconnect_disable_ipv6(struct openconnect_info *v)
 void oc_auth_init(struct oc_auth *a)
 {
 	gp_os_lookup(NULL, &a->os);
+	a->csd_uid = (uid_t)-1;
 }
 
 void oc_auth_free(struct oc_auth *a)
@@ -197,6 +199,25 @@ void oc_auth_free(struct oc_auth *a)
 	gp_cookie_free(&a->gpc);
 	free(a->localname);
 	free(a->portal_version);
+	free(a->csd_wrapper);
 	free(a->saml_user);
 	oc_secret_clear(&a->saml_value);
+}
+
+int openconnect_setup_csd(struct openconnect_info *v, uid_t uid, int silent,
+			  const char *wrapper)
+{
+	char *copy = wrapper ? strdup(wrapper) : NULL;
+
+	if (wrapper && !copy)
+		return -ENOMEM;
+	free(v->auth.csd_wrapper);
+	v->auth.csd_wrapper = copy;
+	v->auth.csd_uid = getuid() == 0 ? uid : (uid_t)-1;
+	return 0;
+}
+
+void openconnect_set_trojan_interval(struct openconnect_info *v, int seconds)
+{
+	v->auth.hip_force = seconds > 0 ? seconds : 0;
 }

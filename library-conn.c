@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "gpst.h"
+#include "hip.h"
 #include "openconnect-priv.h"
 #include "openconnect-internal.h"
 #include "script.h"
@@ -20,11 +21,16 @@ extern char **environ;
 
 int openconnect_make_cstp_connection(struct openconnect_info *v)
 {
+	int ret;
+
 	if (!oc_secret_isset(&v->auth.cookie)) {
 		oc_err(&v->log, "No cookie: log in first");
 		return -EINVAL;
 	}
-	return gp_getconfig(v);
+	ret = gp_getconfig(v);
+	if (!ret)
+		gp_hip(v);
+	return ret;
 }
 
 int openconnect_setup_dtls(struct openconnect_info *v, int attempt_period)

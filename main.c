@@ -9,6 +9,7 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <pwd.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -110,6 +111,27 @@ static int set_token(struct cli *cli, const struct run_opts *ro)
 		return usage_error("unsupported --token-mode '%s' (totp or hotp)",
 				   ro->token_mode);
 	return openconnect_set_token_mode(cli->vpn, mode, ro->token_secret) ?
+	       EXIT_FAIL : 0;
+}
+
+/* --csd-wrapper and --csd-user (a name or a number). */
+static int set_csd(struct cli *cli, const struct run_opts *ro)
+{
+	uid_t uid = (uid_t)-1;
+	struct passwd *pw;
+
+	if (!ro->csd_wrapper)
+		return 0;
+	if (ro->csd_user) {
+		pw = getpwnam(ro->csd_user);
+		if (!pw)
+			return usage_error("--csd-user: no such user '%s'",
+					   ro->csd_user);
+		uid = pw->pw_uid;
+	} else if (getuid() == 0) {
+		fprintf(stderr, "Running the HIP report program as root; --csd-user names another user\n");
+	}
+	return openconnect_setup_csd(cli->vpn, uid, 1, ro->csd_wrapper) ?
 	       EXIT_FAIL : 0;
 }
 
@@ -236,6 +258,8 @@ static int run(struct cli *cli, const struct run_opts *ro, const char *server)
 	if (ro->usergroup && openconnect_set_urlpath(v, ro->usergroup))
 		return EXIT_FAIL;
 	ret = set_token(cli, ro);
+	if (!ret)
+		ret = set_csd(cli, ro);
 	if (!ret)
 		ret = get_cookie(cli, ro);
 	if (ret)

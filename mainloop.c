@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "gpst.h"
+#include "hip.h"
 #include "mainloop.h"
 #include "openconnect-priv.h"
 
@@ -200,6 +201,13 @@ static void connect_https(struct openconnect_info *v)
 	oc_dbg(&v->log, "HTTPS tunnel connected");
 }
 
+/* A HIP check (and report) now, and the next one in an interval. */
+static void hip_now(struct openconnect_info *v)
+{
+	gp_hip(v);
+	v->run.next_hip_ms = oc_now_ms() + (int64_t)gp_hip_interval(v) * 1000;
+}
+
 static void rekey(struct openconnect_info *v)
 {
 	int ret;
@@ -216,6 +224,7 @@ static void rekey(struct openconnect_info *v)
 		simple_event(v, OC_TEV_CONFIG_FAILED);
 		return;
 	}
+	hip_now(v);
 	config_event(v);
 }
 
@@ -267,6 +276,7 @@ static void try_reconnect(struct openconnect_info *v, int64_t now)
 	r->reconnect_start_ms = 0;
 	r->ctr.reconnects++;
 	oc_info(&v->log, "Reconnected");
+	hip_now(v);
 	oc_run_script(v, OC_SCRIPT_RECONNECT);
 	if (r->reconnected_fn)
 		r->reconnected_fn(v->cbdata);
@@ -338,6 +348,8 @@ static int poll_timeout(const struct openconnect_info *v, int64_t now)
 
 	if (v->run.reconnect_start_ms && v->run.next_reconnect_ms < t)
 		t = v->run.next_reconnect_ms;
+	if (v->run.next_hip_ms && v->run.next_hip_ms < t)
+		t = v->run.next_hip_ms;
 	if (t <= now)
 		return 0;
 	return t - now > MAX_WAIT_MS ? MAX_WAIT_MS : (int)(t - now);
@@ -420,6 +432,9 @@ static void round_once(struct openconnect_info *v)
 		move_packets(v, pfd);
 	feed_sm(v, esp0, https0, ans0);
 	try_reconnect(v, oc_now_ms());
+	if (r->next_hip_ms && oc_now_ms() >= r->next_hip_ms &&
+	    !r->reconnect_start_ms)
+		hip_now(v);
 }
 
 /* ---- Start and end ---------------------------------------------------------- */
@@ -448,6 +463,8 @@ static int start(struct openconnect_info *v)
 			conf.dpd_ms = (int64_t)v->cfg.dpd_s * 1000;
 		conf.https_dead_ms = 3 * conf.https_keepalive_ms;
 		oc_tunsm_init(&r->sm, &conf);
+		r->next_hip_ms = oc_now_ms() +
+				 (int64_t)gp_hip_interval(v) * 1000;
 		config_event(v);
 	}
 	return 0;

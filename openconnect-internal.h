@@ -53,6 +53,10 @@ struct oc_auth {
 	struct gp_cookie gpc;		/* its fields */
 	char *portal_version;		/* the portal's <version> */
 	int hip_interval;		/* seconds; 0: default */
+	int hip_force;			/* --force-trojan; 0: none */
+	int hip_warned;
+	char *csd_wrapper;		/* --csd-wrapper, or NULL */
+	uid_t csd_uid;			/* run it as; (uid_t)-1: ourselves */
 	/* SAML results reported through openconnect_webview_load_changed */
 	char *saml_user;
 	const char *saml_field;		/* static */
@@ -101,6 +105,7 @@ struct oc_run {
 	char *script;			/* vpnc-script; NULL: none */
 	int cmd_rd, cmd_wr;		/* command pipe; -1 when none */
 	int64_t next_tick_ms;
+	int64_t next_hip_ms;		/* 0: no report scheduled */
 	uint64_t https_rx_frames;	/* frames seen; news for the tunsm */
 	uint64_t esp_rx_valid;		/* same for ESP under the current SA */
 	int64_t esp_up_ms;		/* when ESP last came up */

@@ -13,6 +13,7 @@
 
 #include <stdint.h>
 #include <stddef.h>
+#include <sys/types.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -237,6 +238,13 @@ void openconnect_set_webview_callback(struct openconnect_info *vpninfo,
  * expected, negative on error. */
 int openconnect_webview_load_changed(struct openconnect_info *vpninfo,
 				     const struct oc_webview_result *result);
+/* The HIP report program (--csd-wrapper), run as @uid when we are root.
+ * @silent is accepted for compatibility. */
+int openconnect_setup_csd(struct openconnect_info *vpninfo, uid_t uid,
+			  int silent, const char *wrapper);
+/* Seconds between HIP reports, overriding the portal's interval. */
+void openconnect_set_trojan_interval(struct openconnect_info *vpninfo,
+				     int seconds);
 /* Neither ask for nor configure IPv6. */
 void openconnect_disable_ipv6(struct openconnect_info *vpninfo);
 
