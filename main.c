@@ -228,6 +228,9 @@ static int connect_tunnel(struct cli *cli, const struct run_opts *ro)
 	struct openconnect_info *v = cli->vpn;
 	int ret;
 
+	/* From here a signal ends the session in order. */
+	if (cli_setup_signals(openconnect_setup_cmd_pipe(v)))
+		return EXIT_FAIL;
 	ret = openconnect_make_cstp_connection(v);
 	if (ret)
 		return exit_code(ret == -EPERM ? ret : -EIO);
@@ -239,8 +242,6 @@ static int connect_tunnel(struct cli *cli, const struct run_opts *ro)
 	if (ro->background && cli_background())
 		return EXIT_FAIL;
 	if (ro->pid_file && cli_write_pid_file(ro->pid_file))
-		return EXIT_FAIL;
-	if (cli_setup_signals(openconnect_setup_cmd_pipe(v)))
 		return EXIT_FAIL;
 	ret = openconnect_mainloop(v, ro->reconnect_timeout, 60);
 	if (ro->pid_file)

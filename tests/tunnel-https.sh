@@ -5,9 +5,10 @@
 # difference between SIGINT (logs out) and SIGHUP (keeps the cookie).
 . "$TOP_SRCDIR/tests/tap.sh"
 . "$TOP_SRCDIR/tests/netns-lib.sh"
-trap 'ns_cleanup' EXIT
+trap 'ns_cleanup; rm -rf "$hipdir"' EXIT
 trap 'exit 1' INT TERM
 
+hipdir=
 if ! ns_usable; then
 	t_skip "tunnel over HTTPS" "needs root, iproute2 and /dev/net/tun"
 	t_done
@@ -87,6 +88,30 @@ rc=$?
 	t_fail "cookie after logout (exit $rc)" "$(tail -3 "$ns_tmp/c2.log")"
 
 connect "$ns_tmp/c3.log" || t_fail "second connect"
+kill -INT "$cl_pid"
+wait "$cl_pid"
+
+# HIP: the gateway wants a report; the wrapper writes it.
+hipdir=$(mktemp -d)
+chmod 777 "$hipdir"
+export OC_TEST_HIPDIR="$hipdir"
+CL_HIP="--csd-wrapper $TOP_SRCDIR/tests/hip-wrapper.sh --csd-user nobody"
+c=$(cookie) && printf '%s\n' "$c" >"$ns_tmp/cookie"
+printf 'POST /testgw/control HTTP/1.1\r\nHost: x\r\nContent-Length: 14\r\nConnection: close\r\n\r\nhip-needed=yes' |
+	in_cl timeout 5 openssl s_client -quiet -connect "$GW_IP:443" >/dev/null 2>&1
+ns_client "$ns_tmp/c5.log" --cookie-on-stdin --no-dtls -s "$script" $CL_HIP "$url"
+if wait_for "$ns_tmp/c5.log" "HIP report sent" 10 &&
+   grep -q "^--client-ip" "$hipdir/hip.args" && grep -q "^--md5" "$hipdir/hip.args" &&
+   grep -q "^APP_VERSION=." "$hipdir/hip.args" &&
+   grep -q "^uid=$(id -u nobody)" "$hipdir/hip.args" &&
+   grep -q "hipreport.esp" "$ns_tmp/gw.log"; then
+	t_ok "HIP report from --csd-wrapper, run as --csd-user"
+else
+	t_fail "HIP report" "$(cat "$hipdir/hip.args" 2>/dev/null)" "$(tail -5 "$ns_tmp/c5.log")"
+fi
+kill -INT "$cl_pid"
+wait "$cl_pid"
+connect "$ns_tmp/c6.log" || t_fail "third connect"
 kill -HUP "$cl_pid"
 wait "$cl_pid"
 rc=$?
