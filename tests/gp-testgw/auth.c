@@ -111,8 +111,7 @@ static int check_form(const struct gw_state *st, const struct gw_req *req)
 	return bad;
 }
 
-/* What pre-login and login share; returns the number of problems. */
-static int check_client(const struct gw_state *st, const struct gw_req *req)
+int gw_check_client(const struct gw_state *st, const struct gw_req *req)
 {
 	const char *os = gw_form_get(&req->qform, "clientos");
 
@@ -169,7 +168,7 @@ static int has_secret(const struct gw_req *req)
 int gw_login_precheck(struct gw_state *st, const struct gw_req *req,
 		      struct gw_resp *r)
 {
-	int bad = check_client(st, req) + missing_fields(st, req);
+	int bad = gw_check_client(st, req) + missing_fields(st, req);
 
 	if (st->m.strict && bad) {
 		refuse_strict(r);
@@ -306,7 +305,7 @@ static void prelogin_body(struct gw_state *st, struct oc_text *t,
 static void prelogin(struct gw_state *st, const struct gw_req *req,
 		     struct gw_resp *r, enum gw_role role)
 {
-	if (check_client(st, req) && st->m.strict) {
+	if (gw_check_client(st, req) && st->m.strict) {
 		refuse_strict(r);
 		return;
 	}
@@ -389,15 +388,22 @@ static void login_success(struct gw_state *st, const struct gw_req *req,
 {
 	const char *args[21];
 	struct gw_session *s;
+	struct gw_login_info li = {
+		.user = u->name,
+		.computer = field(req, "computer"),
+		.clientos = field(req, "clientos"),
+		.os_version = field(req, "os-version"),
+		.pref_ip = field(req, "preferred-ip"),
+		.pref_ip6 = field(req, "preferred-ipv6"),
+	};
 
-	s = gw_session_new(st, u->name, field(req, "computer"),
-			   field(req, "clientos"), field(req, "preferred-ip"),
-			   field(req, "preferred-ipv6"));
+	s = gw_session_new(st, &li);
 	if (!s) {
 		gw_resp_set(r, 500, "text/plain", "No session\n");
 		gw_resp_outcome(r, "cannot make a session");
 		return;
 	}
+	st->stats.logins++;
 	jnlp_args(st, req, s, source, args);
 	gw_resp_set(r, 200, XML_TYPE, "");
 	jnlp_body(st, &r->body, args);

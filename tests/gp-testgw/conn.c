@@ -11,7 +11,9 @@
 #include <config.h>
 
 #include <errno.h>
+#include <netdb.h>
 #include <poll.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -29,6 +31,7 @@ enum conn_state {
 	C_WRITE,
 	C_SHUTDOWN,
 	C_LINGER,
+	C_HANDED_OVER,		/* the HTTPS tunnel owns socket and TLS now */
 };
 
 struct gw_conn {
@@ -42,6 +45,7 @@ struct gw_conn {
 	int continue_sent;
 	int closing;		/* close after the answer being written */
 	char peer[64];
+	char local[64];		/* our address the client reached */
 };
 
 static struct gw_state *conn_st(struct gw_conn *c)
@@ -64,6 +68,7 @@ static void conn_refuse(struct gw_conn *c, int status, const char *why)
 
 	gw_resp_init(&r);
 	c->req.peer = c->peer;
+	c->req.local = c->local;
 	gw_refuse(conn_st(c), &c->req, &r, status, why);
 	conn_queue(c, &r);
 	gw_resp_free(&r);
@@ -75,6 +80,7 @@ static void conn_answer(struct gw_conn *c, const char *body)
 
 	gw_resp_init(&r);
 	c->req.peer = c->peer;
+	c->req.local = c->local;
 	gw_dispatch(conn_st(c), &c->req, body, c->req.clen, &r);
 	conn_queue(c, &r);
 	gw_resp_free(&r);
@@ -83,6 +89,31 @@ static void conn_answer(struct gw_conn *c, const char *body)
 	gw_req_free(&c->req);
 	c->head_len = 0;
 	c->continue_sent = 0;
+}
+
+/* The HTTPS tunnel's request: either the tunnel takes the connection
+ * over, bytes after the request included, or we answer its 502. */
+static void conn_tunnel(struct gw_conn *c)
+{
+	const unsigned char *rest = oc_buf_cur(&c->in) + c->head_len;
+	size_t n = oc_buf_avail(&c->in) - c->head_len;
+	struct gw_resp r;
+
+	gw_resp_init(&r);
+	c->req.peer = c->peer;
+	c->req.local = c->local;
+	if (!gw_tunnel_start(c->w.loop, &c->req, c->tls, c->w.fd, rest, n,
+			     &r)) {
+		c->tls = NULL;
+		c->w.fd = -1;
+		c->state = C_HANDED_OVER;
+	} else {
+		conn_queue(c, &r);
+	}
+	gw_resp_free(&r);
+	oc_buf_reset(&c->in);
+	gw_req_free(&c->req);
+	c->head_len = 0;
 }
 
 /* 1 when an answer was queued, 0 when more bytes are needed. */
@@ -101,6 +132,10 @@ static int conn_request(struct gw_conn *c)
 		if (!ret)
 			return 0;
 		c->head_len = (size_t)ret;
+		if (gw_tunnel_wanted(&c->req)) {
+			conn_tunnel(c);
+			return 1;
+		}
 	}
 	if (n - c->head_len >= c->req.clen) {
 		conn_answer(c, p + c->head_len);
@@ -220,8 +255,10 @@ static int conn_step(struct gw_conn *c)
 		return conn_write(c);
 	case C_SHUTDOWN:
 		return conn_shutdown(c);
-	default:
+	case C_LINGER:
 		return conn_linger(c);
+	default:
+		return -EPIPE;	/* nothing left to do here */
 	}
 }
 
@@ -264,11 +301,25 @@ static void conn_release(struct gw_watch *w)
 
 	c->w.loop->nconns--;
 	gw_tls_free(c->tls);
-	close(c->w.fd);
+	if (c->w.fd >= 0)
+		close(c->w.fd);
 	gw_req_free(&c->req);
 	oc_buf_free(&c->in);
 	oc_buf_free(&c->out);
 	free(c);
+}
+
+/* Numeric, without brackets or port: what getconfig's gw-address shows. */
+static void local_name(int fd, char *out, size_t len)
+{
+	struct sockaddr_storage ss;
+	socklen_t sl = sizeof(ss);
+
+	out[0] = '\0';
+	if (getsockname(fd, (struct sockaddr *)&ss, &sl) ||
+	    getnameinfo((struct sockaddr *)&ss, sl, out, (socklen_t)len, NULL,
+			0, NI_NUMERICHOST))
+		out[0] = '\0';
 }
 
 static void conn_bufs(struct gw_conn *c)
@@ -297,6 +348,7 @@ void gw_conn_start(struct gw_loop *l, int fd, const char *peer)
 	}
 	conn_bufs(c);
 	snprintf(c->peer, sizeof(c->peer), "%s", peer);
+	local_name(fd, c->local, sizeof(c->local));
 	c->w.fd = fd;
 	c->w.events = POLLIN;
 	c->w.deadline = oc_now_ms() + GW_HANDSHAKE_MS;

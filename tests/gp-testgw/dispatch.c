@@ -27,7 +27,12 @@ static const struct route routes[] = {
 	{ "/global-protect/getconfig.esp", M_POST, 0, gw_portal_login },
 	{ "/ssl-vpn/prelogin.esp", M_GET | M_POST, 0, gw_gateway_prelogin },
 	{ "/ssl-vpn/login.esp", M_POST, 0, gw_gateway_login },
+	{ "/ssl-vpn/getconfig.esp", M_POST, 0, gw_getconfig },
+	{ "/ssl-vpn/hipreportcheck.esp", M_POST, 0, gw_hip_check },
+	{ "/ssl-vpn/hipreport.esp", M_POST, 0, gw_hip_report },
+	{ "/ssl-vpn/logout.esp", M_POST, 0, gw_logout },
 	{ "/testgw/control", M_POST, 1, gw_control },
+	{ "/testgw/stats", M_GET, 1, gw_stats },
 };
 
 static const struct route *find_route(const struct gw_state *st,

@@ -209,3 +209,10 @@ void gw_xml_escape(struct oc_text *t, const char *s)
 		}
 	}
 }
+
+void gw_xml_elem(struct oc_text *t, const char *name, const char *val)
+{
+	oc_text_appendf(t, "<%s>", name);
+	gw_xml_escape(t, val);
+	oc_text_appendf(t, "</%s>\n", name);
+}

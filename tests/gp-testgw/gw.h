@@ -16,6 +16,16 @@
  *   auth.c      pre-login, gateway login, 2FA challenges
  *   portal.c    the portal's login answer (its configuration)
  *   otp.c       one-time codes (RFC 6238 TOTP)
+ *   cookie.c    the cookie fields of later requests against the session
+ *   getconfig.c the gateway's configuration answer
+ *   sa.c        ESP algorithms, SPIs and keys of each getconfig
+ *   pool.c      client addresses, IPv4 and IPv6
+ *   hip.c       HIP report check and report
+ *   logout.c    logout
+ *   tunnel.c    the HTTPS tunnel: frames over a TLS connection
+ *   packet.c    where a tunnelled packet goes; the built-in ping answers
+ *   tun.c       the gateway's TUN device
+ *   stats.c     counters, GET /testgw/stats
  *   state.c     users, gateway list, sessions, one-time tokens
  *   options.c   every setting: command line, --help, POST /testgw/control
  *   log.c       the request log and warnings
@@ -50,6 +60,13 @@
 #define GW_PERSIST_BYTES	20	/* 40 hex digits */
 #define GW_TOKEN_BYTES		16
 #define GW_TOKEN_HEX		(2 * GW_TOKEN_BYTES)
+
+#define GW_POOL_SIZE		GW_MAX_SESSIONS	/* addresses per pool */
+#define GW_TUNNEL_PATH		"/ssl-tunnel-connect.sslvpn"
+#define GW_FRAME_HDR		16
+#define GW_FRAME_MAX		16384	/* the tunnel buffer: largest payload */
+#define GW_TUNNEL_IDLE_MS	120000	/* silent clients are dropped */
+#define GW_TUNNEL_QUEUE		(1024 * 1024)	/* bytes waiting per client */
 
 #define GW_AGENT		"PAN GlobalProtect"
 #define GW_COOKIE_NAME		"testgw-session"
@@ -90,6 +107,8 @@ void gw_url_encode(struct oc_text *t, const char *s);
 void gw_xml_escape(struct oc_text *t, const char *s);
 /* Appends @s with only printable ASCII kept, at most @max bytes. */
 void gw_log_safe(struct oc_text *t, const char *s, size_t max);
+/* Appends "<name>@val</name>\n", @val escaped. */
+void gw_xml_elem(struct oc_text *t, const char *name, const char *val);
 
 /* ---- http.c ------------------------------------------------------------ */
 
@@ -112,6 +131,7 @@ struct gw_req {
 	struct gw_form qform;	/* fields of the query string */
 	struct gw_form form;	/* fields of the body */
 	const char *peer;	/* "addr:port", for log lines */
+	const char *local;	/* our address the client reached, or "" */
 };
 
 /*
@@ -171,6 +191,11 @@ gw_handler gw_portal_login;	/* /global-protect/getconfig.esp */
 gw_handler gw_gateway_prelogin;	/* /ssl-vpn/prelogin.esp */
 gw_handler gw_gateway_login;	/* /ssl-vpn/login.esp */
 gw_handler gw_control;		/* /testgw/control */
+gw_handler gw_getconfig;	/* /ssl-vpn/getconfig.esp */
+gw_handler gw_hip_check;	/* /ssl-vpn/hipreportcheck.esp */
+gw_handler gw_hip_report;	/* /ssl-vpn/hipreport.esp */
+gw_handler gw_logout;		/* /ssl-vpn/logout.esp */
+gw_handler gw_stats;		/* GET /testgw/stats */
 
 enum gw_role {
 	GW_ROLE_PORTAL = 1,
@@ -194,6 +219,10 @@ const struct gw_user *gw_login_credentials(struct gw_state *st,
 					   const struct gw_req *req,
 					   struct gw_resp *r,
 					   enum gw_role role);
+/* What every request of a GP client should look like: User-Agent, a
+ * form body, clientVer 4100, a known clientos. Warns about each miss and
+ * returns their number. */
+int gw_check_client(const struct gw_state *st, const struct gw_req *req);
 /* Appends the XML declaration every answer starts with. */
 void gw_xml_start(struct oc_text *t);
 
@@ -282,6 +311,47 @@ struct gw_token {
 	int tries;			/* wrong answers left (challenges) */
 };
 
+/* ESP algorithms, as bits of the --esp-enc and --esp-hmac sets. */
+enum gw_enc {
+	GW_ENC_AES128_CBC = 1,
+	GW_ENC_AES256_CBC = 2,
+};
+
+enum gw_hmac {
+	GW_HMAC_SHA1 = 1,
+	GW_HMAC_MD5 = 2,
+	GW_HMAC_SHA256 = 4,
+};
+
+#define GW_ESP_KEY_MAX	32
+
+struct gw_esp_dir {			/* one direction of the ESP tunnel */
+	uint32_t spi;
+	unsigned char ekey[GW_ESP_KEY_MAX];
+	unsigned char akey[GW_ESP_KEY_MAX];
+};
+
+/*
+ * The ESP parameters of a session's last getconfig. Each getconfig makes
+ * fresh SPIs and keys; starting the HTTPS tunnel wipes the keys (valid
+ * 0, https_took_over 1), which is the mutual exclusion real gateways
+ * enforce: the ESP side must drop packets of a session whose keys are
+ * not valid.
+ */
+struct gw_esp {
+	int valid;
+	int https_took_over;
+	enum gw_enc enc;
+	enum gw_hmac hmac;
+	size_t ekey_len;		/* bytes */
+	size_t akey_len;
+	struct gw_esp_dir c2s;		/* client to server: we receive */
+	struct gw_esp_dir s2c;		/* server to client: we send */
+	unsigned int gen;		/* how many getconfigs made keys */
+};
+
+struct gw_tunnel;
+
 struct gw_session {
 	int in_use;
 	char authcookie[2 * GW_AUTHCOOKIE_BYTES + 1];
@@ -289,9 +359,27 @@ struct gw_session {
 	char *user;
 	char *computer;
 	char *clientos;
-	char ip[16];			/* dotted IPv4 */
-	char *ip6;			/* preferred-ipv6 asked for, or NULL */
+	char *os_version;		/* as sent at login; logout must match */
+	char *portal;			/* as handed out at login */
+	char *domain;
+	uint32_t ip4;			/* host order; 0: none yet */
+	char ip[16];			/* dotted IPv4, or "" */
+	unsigned char ip6_bin[16];
+	char ip6[46];			/* IPv6 from --ip6-pool, or "" */
 	int64_t created;		/* oc_now_ms() */
+	int tunnel_ok;			/* a getconfig since the last tunnel */
+	int hip_reported;
+	char hip_md5[33];		/* of the last HIP check, or "" */
+	struct gw_esp esp;
+	struct gw_tunnel *tun;		/* its HTTPS tunnel, or NULL */
+};
+
+/* A list of strings set by a repeatable option; the first value given
+ * replaces the defaults, an empty one clears the list. */
+struct gw_list {
+	char **v;
+	size_t n;
+	int dflt;			/* still the defaults */
 };
 
 /* What the tests switch, at start-up or at run time. */
@@ -314,6 +402,49 @@ struct gw_modes {
 	struct oc_secret totp_key;	/* decoded bytes; unset: code 123456 */
 	struct oc_secret saml_cookie;
 	uint32_t ip_pool;		/* first client address, host order */
+	int ip_pool_len;		/* prefix length of its network */
+	unsigned char ip6_pool[16];	/* prefix, host bits zero */
+	int ip6_pool_len;		/* 0: no IPv6 */
+	struct gw_list routes;		/* access-routes (and -v6) */
+	struct gw_list exclude;		/* exclude-access-routes (and -v6) */
+	struct gw_list dns;		/* dns and dns-v6 */
+	struct gw_list wins;
+	struct gw_list suffix;		/* dns-suffix */
+	int timeout;			/* <timeout>: key and tunnel life */
+	int lifetime;			/* <lifetime>: cookie life */
+	int idle;			/* <disconnect-on-idle> */
+	char *gw_address;		/* NULL: the address the client reached */
+	int udp_port;
+	unsigned int esp_enc;		/* GW_ENC_* bits allowed */
+	unsigned int esp_hmac;		/* GW_HMAC_* bits allowed */
+	int no_esp;
+	int cookie_plain;		/* bad cookies: the plain-text answer */
+	char *getconfig_error;		/* every getconfig fails with it */
+	int hip_needed;
+	int close_tls_after;		/* seconds; 0: never */
+	int no_keepalive_reply;
+	int malformed_frame;
+};
+
+/* Counters of GET /testgw/stats. */
+struct gw_stats {
+	uint64_t logins;
+	uint64_t getconfigs;
+	uint64_t getconfigs_refused;
+	uint64_t hip_checks;
+	uint64_t hip_reports;
+	uint64_t tunnels;
+	uint64_t tunnels_refused;
+	uint64_t frames_in;
+	uint64_t frames_out;
+	uint64_t bytes_in;		/* IP packet bytes, both tunnels' way */
+	uint64_t bytes_out;
+	uint64_t keepalives;		/* keepalive frames received */
+	uint64_t bad_frames;
+	uint64_t pings;			/* answered by the built-in responder */
+	uint64_t dropped;		/* packets with nowhere to go */
+	uint64_t logouts;
+	uint64_t logouts_ignored;	/* fields did not match the login */
 };
 
 /* What only the command line sets. */
@@ -326,6 +457,9 @@ struct gw_startup {
 	char *log_path;
 	int control;
 	int verbose;
+	char *tun_name;			/* --tun; NULL: no TUN device */
+	char *tun_addr;			/* CIDR of the gateway's side, IPv4 */
+	char *tun_addr6;		/* and IPv6 */
 };
 
 struct gw_state {
@@ -339,9 +473,15 @@ struct gw_state {
 	size_t tok_next;
 	struct gw_session *sess;	/* GW_MAX_SESSIONS slots, a ring */
 	size_t sess_next;
-	uint32_t ip_next;
+	uint32_t ip_next;		/* next pool index to try, IPv4 */
+	uint32_t ip6_next;
+	uint32_t gw4;			/* --tun-addr's address, host order */
+	unsigned char gw6[16];		/* --tun-addr6's address */
 	FILE *log;
 	struct gw_tls_ctx *tls;
+	struct gw_tunnel *tunnels;	/* every live HTTPS tunnel */
+	int tun_fd;			/* the TUN device, or -1 */
+	struct gw_stats stats;
 };
 
 int gw_state_init(struct gw_state *st);
@@ -371,16 +511,90 @@ struct gw_token *gw_token_find(struct gw_state *st, int kind,
 			       const char *val);
 void gw_token_drop(struct gw_token *t);
 
-/* A new session with fresh cookies; the oldest is dropped when full. The
- * client address is @pref_ip when it is a valid IPv4 address, else the
- * next one of the pool. NULL on failure. */
-struct gw_session *gw_session_new(struct gw_state *st, const char *user,
-				  const char *computer, const char *clientos,
-				  const char *pref_ip, const char *pref_ip6);
+/* What a login knows of the client. */
+struct gw_login_info {
+	const char *user;
+	const char *computer;
+	const char *clientos;
+	const char *os_version;
+	const char *pref_ip;
+	const char *pref_ip6;
+};
+
+/* A new session with fresh cookies; the oldest is dropped when full.
+ * Addresses come from the pools (pool.c). NULL on failure. */
+struct gw_session *gw_session_new(struct gw_state *st,
+				  const struct gw_login_info *li);
 /* The session of @authcookie (constant-time compare), or NULL. */
 struct gw_session *gw_session_find(struct gw_state *st,
 				   const char *authcookie);
+/* Forgets one session: its tunnel ends, its secrets are wiped. */
+void gw_session_drop(struct gw_session *s);
 void gw_sessions_clear(struct gw_state *st);
+size_t gw_sessions_live(const struct gw_state *st);
+
+int gw_list_add(struct gw_list *l, const char *val);
+void gw_list_clear(struct gw_list *l);
+
+/* ---- pool.c ------------------------------------------------------------ */
+
+/*
+ * Gives @s an IPv4 address of the pool: @pref when it is in the pool and
+ * no other session holds it, else the one @s has (if still in the pool),
+ * else the next free one. 0, or -ENOSPC when the pool is full.
+ */
+int gw_pool_assign4(struct gw_state *st, struct gw_session *s,
+		    const char *pref);
+/* The same for IPv6 (--ip6-pool); 0 without doing anything when there
+ * is no IPv6 pool. */
+int gw_pool_assign6(struct gw_state *st, struct gw_session *s,
+		    const char *pref);
+/* "ADDR[/LEN]" into the IPv4 pool settings (LEN default 24). */
+int gw_pool_set4(struct gw_state *st, const char *spec);
+/* "PREFIX/LEN" (LEN 64-120) into the IPv6 pool; "" turns IPv6 off. */
+int gw_pool_set6(struct gw_state *st, const char *spec);
+/* Parses "ADDR[/LEN]" of @family; LEN defaults to the full length. */
+int gw_parse_cidr(const char *spec, int family, unsigned char *addr,
+		  int *len);
+
+/* ---- cookie.c ---------------------------------------------------------- */
+
+#define GW_CK_OSVER	0x01	/* an os-version sent must match (logout) */
+
+/*
+ * The session that the cookie fields of @req (authcookie, user, portal,
+ * domain, computer) name, all matching what the login gave. NULL with
+ * *why saying which field did not match (never a value).
+ */
+struct gw_session *gw_cookie_session(struct gw_state *st,
+				     const struct gw_req *req,
+				     unsigned int flags, const char **why);
+/* The answer real gateways give to a bad cookie (HTTP 200). */
+void gw_cookie_refuse(const struct gw_state *st, struct gw_resp *r,
+		      const char *why);
+/* A form field of @req, "" counting as absent. */
+const char *gw_field(const struct gw_req *req, const char *name);
+
+/* ---- sa.c -------------------------------------------------------------- */
+
+/*
+ * Chooses the first algorithms of the client's offers (comma-separated
+ * lists, NULL when not sent) that --esp-enc and --esp-hmac allow, and
+ * fills @e with fresh SPIs and keys. -ENOENT when no offered algorithm is
+ * allowed, -EIO when the random generator fails.
+ */
+int gw_esp_new(const struct gw_state *st, const char *enc, const char *hmac,
+	       struct gw_esp *e);
+/* Appends the <ipsec> element of @e; the keys make @t a secret. */
+void gw_esp_xml(const struct gw_state *st, const struct gw_esp *e,
+		struct oc_text *t);
+/* Wipes the keys, as starting the HTTPS tunnel does. */
+void gw_esp_drop(struct gw_esp *e);
+/* A comma-separated list of names into GW_ENC_* (@hmac 0) or GW_HMAC_*
+ * (@hmac 1) bits. -EINVAL for an unknown name or an empty list. */
+int gw_esp_parse_algos(const char *list, int hmac, unsigned int *bits);
+const char *gw_enc_name(enum gw_enc e);
+const char *gw_hmac_name(enum gw_hmac h);
 
 /* ---- options.c --------------------------------------------------------- */
 
@@ -457,5 +671,63 @@ int gw_listen(struct gw_loop *l, const char *spec, int *port);
 
 /* Takes over the accepted socket @fd (closing it on failure). */
 void gw_conn_start(struct gw_loop *l, int fd, const char *peer);
+
+/* ---- tunnel.c ---------------------------------------------------------- */
+
+/* 1 when @req asks for the HTTPS tunnel (GET GW_TUNNEL_PATH). */
+int gw_tunnel_wanted(const struct gw_req *req);
+/*
+ * Answers a tunnel request. When the cookie is good and a getconfig came
+ * since the last tunnel, sends START_TUNNEL, takes over @tls and @fd (and
+ * the @n bytes at @rest that followed the request) and returns 0. Else
+ * returns a negative errno with @r holding the 502 answer; @tls and @fd
+ * stay the caller's. Logs the request either way.
+ */
+int gw_tunnel_start(struct gw_loop *l, struct gw_req *req,
+		    struct gw_tls *tls, int fd, const void *rest, size_t n,
+		    struct gw_resp *r);
+/* Queues IP packet @pkt for the tunnel's client. -ENOBUFS when the
+ * client is not reading fast enough (the packet is dropped). */
+int gw_tunnel_send(struct gw_tunnel *t, const unsigned char *pkt,
+		   size_t len);
+/* The tunnel of the session whose address is @addr (4 or 16 bytes), or
+ * NULL. */
+struct gw_tunnel *gw_tunnel_by_addr(const struct gw_state *st, int family,
+				    const unsigned char *addr);
+/* The session a tunnel carries (NULL once it is gone). */
+struct gw_session *gw_tunnel_session(const struct gw_tunnel *t);
+/* Ends the tunnel: its session is gone or replaced. */
+void gw_tunnel_end(struct gw_tunnel *t, const char *why);
+/* Makes every tunnel look at the fault switches again, soon. */
+void gw_tunnels_poke(struct gw_state *st);
+size_t gw_tunnels_live(const struct gw_state *st);
+
+/* ---- packet.c ---------------------------------------------------------- */
+
+/*
+ * An IP packet from the client of @from (the frame's ethertype already
+ * checked against its version): with a TUN device it goes there; without
+ * one, an echo request to the gateway's own address is answered, and a
+ * packet to another client's address goes to that client.
+ */
+void gw_packet_from_client(struct gw_state *st, struct gw_tunnel *from,
+			   unsigned char *pkt, size_t len);
+/* An IP packet from the TUN device: to the client owning its
+ * destination, if any. */
+void gw_packet_to_client(struct gw_state *st, const unsigned char *pkt,
+			 size_t len);
+/* 4 or 6 when @pkt (@len bytes) has a whole IPv4 or IPv6 header, else 0;
+ * its source and destination at *src and *dst. */
+int gw_packet_addrs(const unsigned char *pkt, size_t len,
+		    const unsigned char **src, const unsigned char **dst);
+
+/* ---- tun.c ------------------------------------------------------------- */
+
+/* With --tun: creates the device, gives it --tun-addr (and --tun-addr6
+ * with an IPv6 pool), brings it up, routes the pools to it, and watches
+ * it. 0 without --tun. A negative errno, reason on stderr. */
+int gw_tun_start(struct gw_loop *l);
+/* Writes one IP packet to the device; -EAGAIN when it is full. */
+int gw_tun_write(struct gw_state *st, const unsigned char *pkt, size_t len);
 
 #endif

@@ -330,6 +330,7 @@ static const char *reason(int status)
 	case 413: return "Payload Too Large";
 	case 431: return "Request Header Fields Too Large";
 	case 501: return "Not Implemented";
+	case 502: return "Bad Gateway";
 	case 505: return "HTTP Version Not Supported";
 	case 512: return "Custom error";
 	default: return "Internal Server Error";

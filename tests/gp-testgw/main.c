@@ -168,6 +168,9 @@ static int start(struct gw_state *st, struct gw_loop *l)
 		return ret;
 	}
 	gw_log(st, "listening on %s, port %d", st->start.listen, port);
+	ret = gw_tun_start(l);
+	if (ret)
+		return ret;
 	snprintf(text, sizeof(text), "%d\n", port);
 	if (st->start.port_file)
 		ret = write_file(st->start.port_file, text);

@@ -19,6 +19,8 @@
 enum opt_kind {
 	OPT_STR,	/* char * at off; "" clears when OPT_NULLABLE */
 	OPT_BOOL,	/* int at off */
+	OPT_INT,	/* int at off, from lo to hi */
+	OPT_LIST,	/* struct gw_list at off; fn checks a value; "" clears */
 	OPT_FN,
 };
 
@@ -32,6 +34,7 @@ struct gw_opt {
 	size_t off;		/* in struct gw_state */
 	int (*fn)(struct gw_state *st, const char *val);
 	const char *help;
+	int lo, hi;		/* OPT_INT */
 };
 
 static int parse_bool(const char *v, int *out)
@@ -175,12 +178,109 @@ static int set_hip_interval(struct gw_state *st, const char *v)
 
 static int set_ip_pool(struct gw_state *st, const char *v)
 {
-	struct in_addr a;
+	return gw_pool_set4(st, v);
+}
 
-	if (inet_pton(AF_INET, v, &a) != 1)
+static int set_ip6_pool(struct gw_state *st, const char *v)
+{
+	return gw_pool_set6(st, v);
+}
+
+/* The address goes to the ping responder, the CIDR string to `ip`. */
+static int set_tun_addr(struct gw_state *st, const char *v)
+{
+	unsigned char a[4];
+	int len;
+	char *s;
+
+	if (gw_parse_cidr(v, AF_INET, a, &len) || !strchr(v, '/'))
 		return -EINVAL;
-	st->m.ip_pool = ntohl(a.s_addr);
-	st->ip_next = 0;
+	s = strdup(v);
+	if (!s)
+		return -ENOMEM;
+	free(st->start.tun_addr);
+	st->start.tun_addr = s;
+	st->gw4 = (uint32_t)a[0] << 24 | (uint32_t)a[1] << 16 |
+		  (uint32_t)a[2] << 8 | a[3];
+	return 0;
+}
+
+static int set_tun_addr6(struct gw_state *st, const char *v)
+{
+	unsigned char a[16];
+	int len;
+	char *s;
+
+	if (gw_parse_cidr(v, AF_INET6, a, &len) || !strchr(v, '/'))
+		return -EINVAL;
+	s = strdup(v);
+	if (!s)
+		return -ENOMEM;
+	free(st->start.tun_addr6);
+	st->start.tun_addr6 = s;
+	memcpy(st->gw6, a, 16);
+	return 0;
+}
+
+static int check_cidr(struct gw_state *st, const char *v)
+{
+	unsigned char a[16];
+	int len;
+
+	return gw_parse_cidr(v, strchr(v, ':') ? AF_INET6 : AF_INET, a, &len);
+}
+
+static int check_addr(struct gw_state *st, const char *v)
+{
+	unsigned char a[16];
+
+	return inet_pton(strchr(v, ':') ? AF_INET6 : AF_INET, v, a) == 1 ?
+	       0 : -EINVAL;
+}
+
+static int check_addr4(struct gw_state *st, const char *v)
+{
+	unsigned char a[4];
+
+	return inet_pton(AF_INET, v, a) == 1 ? 0 : -EINVAL;
+}
+
+static int check_domain(struct gw_state *st, const char *v)
+{
+	size_t n = strspn(v, "abcdefghijklmnopqrstuvwxyz"
+			  "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-");
+
+	return n && !v[n] ? 0 : -EINVAL;
+}
+
+static int set_gw_address(struct gw_state *st, const char *v)
+{
+	char *s = NULL;
+
+	if (*v && check_addr(st, v))
+		return -EINVAL;
+	if (*v && !(s = strdup(v)))
+		return -ENOMEM;
+	free(st->m.gw_address);
+	st->m.gw_address = s;
+	return 0;
+}
+
+static int set_esp_enc(struct gw_state *st, const char *v)
+{
+	return gw_esp_parse_algos(v, 0, &st->m.esp_enc);
+}
+
+static int set_esp_hmac(struct gw_state *st, const char *v)
+{
+	return gw_esp_parse_algos(v, 1, &st->m.esp_hmac);
+}
+
+static int set_cookie_error(struct gw_state *st, const char *v)
+{
+	if (strcmp(v, "xml") && strcmp(v, "plain"))
+		return -EINVAL;
+	st->m.cookie_plain = !strcmp(v, "plain");
 	return 0;
 }
 
@@ -231,8 +331,6 @@ static const struct gw_opt opts[] = {
 	  "portal hands out portal-userauthcookie and "
 	  "portal-prelogonuserauthcookie, which the gateway login accepts "
 	  "instead of a password" },
-	{ "reject-cookie", NULL, 0, OPT_BOOL, S(m.reject_cookie), NULL,
-	  "fault: refuse the cookies handed out (portal cookies now)" },
 	{ "2fa", "none|xml|js|html", 0, OPT_FN, 0, set_2fa,
 	  "gateway login answers a challenge of that shape first; the "
 	  "second login carries the code as passwd, the token as inputStr" },
@@ -261,10 +359,74 @@ static const struct gw_opt opts[] = {
 	  "what is only a warning otherwise is a 400: a User-Agent other "
 	  "than PAN GlobalProtect, a missing login field, a body that is "
 	  "not a form, clientVer other than 4100, an unknown clientos" },
-	{ "ip-pool", "ADDR", 0, OPT_FN, 0, set_ip_pool,
-	  "first client IPv4 address handed out (default 198.19.100.2)" },
+	{ "ip-pool", "ADDR[/LEN]", 0, OPT_FN, 0, set_ip_pool,
+	  "client IPv4 addresses: from ADDR on, at most 1024, within the "
+	  "network ADDR/LEN (LEN default 24); each session keeps its own "
+	  "(default 198.18.128.2/17)" },
+	{ "ip6-pool", "PREFIX/LEN", OPT_NULLABLE, OPT_FN, 0, set_ip6_pool,
+	  "give IPv6 too (<ip-address-v6>), PREFIX::2 on, to clients that "
+	  "send ipv6-support=yes, e.g. 2001:db8:1::/64 (default none)" },
 	{ "drop-sessions", "1", CTL, OPT_FN, 0, set_drop_sessions,
-	  "forget every session (authcookie)" },
+	  "forget every session (authcookie); their tunnels end" },
+	{ "route", "CIDR", 0, OPT_LIST, S(m.routes), check_cidr,
+	  "access route, IPv4 or IPv6 (repeatable; default 198.19.0.0/16 "
+	  "and 2001:db8:19::/64; control route= clears)" },
+	{ "exclude-route", "CIDR", 0, OPT_LIST, S(m.exclude), check_cidr,
+	  "exclude-access-routes member, IPv4 or IPv6 (repeatable)" },
+	{ "dns", "ADDR", 0, OPT_LIST, S(m.dns), check_addr,
+	  "DNS server; IPv6 ones go to <dns-v6> (repeatable)" },
+	{ "wins", "ADDR", 0, OPT_LIST, S(m.wins), check_addr4,
+	  "WINS server (repeatable)" },
+	{ "dns-suffix", "DOMAIN", 0, OPT_LIST, S(m.suffix), check_domain,
+	  "search domain (repeatable)" },
+	{ "timeout", "SECONDS", 0, OPT_INT, S(m.timeout), NULL,
+	  "getconfig's <timeout>: clients rekey before it (default 3600)",
+	  1, 365 * 24 * 3600 },
+	{ "lifetime", "SECONDS", 0, OPT_INT, S(m.lifetime), NULL,
+	  "getconfig's <lifetime> (default 2592000)", 1, 365 * 24 * 3600 },
+	{ "disconnect-on-idle", "SECONDS", 0, OPT_INT, S(m.idle), NULL,
+	  "getconfig's <disconnect-on-idle> (default 10800)", 1,
+	  365 * 24 * 3600 },
+	{ "gw-address", "ADDR", 0, OPT_FN, 0, set_gw_address,
+	  "getconfig's <gw-address> (<gw-address-v6> for IPv6; default the "
+	  "address the client reached)" },
+	{ "udp-port", "PORT", 0, OPT_INT, S(m.udp_port), NULL,
+	  "<ipsec><udp-port> (default 4501)", 1, 65535 },
+	{ "esp-enc", "LIST", 0, OPT_FN, 0, set_esp_enc,
+	  "ESP ciphers allowed, of aes-128-cbc,aes-256-cbc; the first of "
+	  "the client's offer that is allowed wins (default both)" },
+	{ "esp-hmac", "LIST", 0, OPT_FN, 0, set_esp_hmac,
+	  "ESP HMACs allowed, of sha1,md5,sha256 (default all)" },
+	{ "no-esp", NULL, 0, OPT_BOOL, S(m.no_esp), NULL,
+	  "getconfig offers no <ipsec>" },
+	{ "hip-needed", "yes|no", 0, OPT_BOOL, S(m.hip_needed), NULL,
+	  "hipreportcheck says a report is needed, until the session sent "
+	  "one (default no)" },
+	{ "cookie-error", "xml|plain", 0, OPT_FN, 0, set_cookie_error,
+	  "a bad cookie gets <error>Invalid authentication cookie</error> "
+	  "(xml, default) or the body 'errors getting SSL/VPN config'" },
+	{ "getconfig-error", "TEXT", OPT_NULLABLE, OPT_STR,
+	  S(m.getconfig_error), NULL,
+	  "fault: every getconfig with a good cookie answers this <error>, "
+	  "e.g. 'Assign private IP address failed'; '' stops it" },
+	{ "reject-cookie", NULL, 0, OPT_BOOL, S(m.reject_cookie), NULL,
+	  "fault: refuse every cookie: portal cookies at login, the "
+	  "authcookie at getconfig and at the tunnel" },
+	{ "close-tls-after", "SECONDS", 0, OPT_INT, S(m.close_tls_after),
+	  NULL, "fault: close each HTTPS tunnel this long after "
+	  "START_TUNNEL (0: never, the default)", 0, 24 * 3600 },
+	{ "no-keepalive-reply", NULL, 0, OPT_BOOL, S(m.no_keepalive_reply),
+	  NULL, "fault: keepalive frames get no answer" },
+	{ "malformed-frame", NULL, 0, OPT_BOOL, S(m.malformed_frame), NULL,
+	  "fault: each HTTPS tunnel gets one frame with a bad magic" },
+	{ "tun", "NAME", START, OPT_STR, S(start.tun_name), NULL,
+	  "create TUN device NAME in this namespace, give it --tun-addr "
+	  "(and --tun-addr6 with an IPv6 pool), route the pools to it; "
+	  "without it the gateway answers pings to its address itself" },
+	{ "tun-addr", "CIDR", START, OPT_FN, 0, set_tun_addr,
+	  "the gateway's tunnel-side address (default 198.19.0.1/16)" },
+	{ "tun-addr6", "CIDR", START, OPT_FN, 0, set_tun_addr6,
+	  "and IPv6 (default 2001:db8:19::1/64)" },
 };
 
 #define NOPTS	(sizeof(opts) / sizeof(opts[0]))
@@ -295,6 +457,20 @@ static int set_str(char **dst, const char *val, int nullable)
 	return 0;
 }
 
+static int set_list(struct gw_state *st, const struct gw_opt *o,
+		    struct gw_list *l, const char *val)
+{
+	int ret;
+
+	if (!*val) {
+		gw_list_clear(l);
+		l->dflt = 0;
+		return 0;
+	}
+	ret = o->fn(st, val);
+	return ret ? ret : gw_list_add(l, val);
+}
+
 int gw_option_set(struct gw_state *st, const char *name, const char *val,
 		  int from_control)
 {
@@ -312,6 +488,12 @@ int gw_option_set(struct gw_state *st, const char *name, const char *val,
 			       o->flags & OPT_NULLABLE);
 	case OPT_BOOL:
 		return parse_bool(val, (int *)(void *)(base + o->off));
+	case OPT_INT:
+		return oc_parse_int(val, o->lo, o->hi,
+				    (int *)(void *)(base + o->off));
+	case OPT_LIST:
+		return set_list(st, o, (struct gw_list *)(void *)(base + o->off),
+				val);
 	default:
 		return o->fn(st, val);
 	}
@@ -328,8 +510,9 @@ static void help(void)
 	for (i = 0; i < NOPTS; i++) {
 		if (opts[i].flags & GW_OPT_CTL)
 			continue;
-		printf("  --%s%s%s\n      %s\n", opts[i].name,
+		printf("  --%s%s%s\n      %s%s\n", opts[i].name,
 		       opts[i].arg ? " " : "", opts[i].arg ? opts[i].arg : "",
+		       opts[i].flags & GW_OPT_START ? "(start-up) " : "",
 		       opts[i].help);
 	}
 	printf("  -h, --help\n      this text\n\n"
@@ -338,9 +521,9 @@ static void help(void)
 		if (opts[i].flags & GW_OPT_CTL)
 			printf("  %s=%s\n      %s\n", opts[i].name,
 			       opts[i].arg, opts[i].help);
-	printf("\nWith --control every setting above except the start-up "
-	       "ones (listen ...\nverbose) is also a control field, e.g. "
-	       "2fa=js; flags take 1 or 0.\n");
+	printf("\nWith --control every setting above but the (start-up) "
+	       "ones is also a control\nfield, e.g. 2fa=js; flags take 1 "
+	       "or 0. GET /testgw/stats shows the counters.\n");
 }
 
 static struct option *long_options(void)
@@ -447,4 +630,5 @@ void gw_control(struct gw_state *st, const struct gw_req *req,
 	}
 	gw_resp_set(r, 200, "text/plain", "ok");
 	gw_resp_outcome(r, "control: %zu settings applied", req->form.n);
+	gw_tunnels_poke(st);
 }

@@ -19,12 +19,53 @@
 #include "gw.h"
 #include "num.h"
 
+/* The tests' gateway-side network: what --route and --tun-addr default
+ * to (PROTOCOL-free choices, from the benchmarking and documentation
+ * ranges that DESIGN.md gives the namespaces). */
+static const char *const default_routes[] = {
+	"198.19.0.0/16", "2001:db8:19::/64",
+};
+
+static int default_lists(struct gw_state *st)
+{
+	size_t i;
+
+	for (i = 0; i < 2; i++)
+		if (gw_list_add(&st->m.routes, default_routes[i]))
+			return -ENOMEM;
+	st->m.routes.dflt = 1;
+	st->m.exclude.dflt = 1;
+	st->m.dns.dflt = 1;
+	st->m.wins.dflt = 1;
+	st->m.suffix.dflt = 1;
+	return 0;
+}
+
+static void default_numbers(struct gw_modes *m)
+{
+	m->roles = GW_ROLE_PORTAL | GW_ROLE_GATEWAY;
+	m->hip_interval = 3600;
+	m->ip_pool = 0xc6128002;	/* 198.18.128.2 */
+	m->ip_pool_len = 17;
+	m->timeout = 3600;
+	m->lifetime = 30 * 24 * 3600;
+	m->idle = 3 * 3600;
+	m->udp_port = 4501;
+	m->esp_enc = GW_ENC_AES128_CBC | GW_ENC_AES256_CBC;
+	m->esp_hmac = GW_HMAC_SHA1 | GW_HMAC_MD5 | GW_HMAC_SHA256;
+}
+
 int gw_state_init(struct gw_state *st)
 {
 	memset(st, 0, sizeof(*st));
-	st->m.roles = GW_ROLE_PORTAL | GW_ROLE_GATEWAY;
-	st->m.hip_interval = 3600;
-	st->m.ip_pool = 0xc6136402;	/* 198.19.100.2 */
+	st->tun_fd = -1;
+	st->gw4 = 0xc6130001;		/* 198.19.0.1 */
+	inet_pton(AF_INET6, "2001:db8:19::1", st->gw6);
+	default_numbers(&st->m);
+	st->start.tun_addr = strdup("198.19.0.1/16");
+	st->start.tun_addr6 = strdup("2001:db8:19::1/64");
+	if (!st->start.tun_addr || !st->start.tun_addr6 || default_lists(st))
+		return -ENOMEM;
 	st->m.region = strdup("US");
 	st->m.portal_name = strdup("testgw");
 	st->m.portal_version = strdup("6.3.0-33");
@@ -46,6 +87,13 @@ static void modes_free(struct gw_modes *m)
 	free(m->portal_version);
 	free(m->domain);
 	free(m->refuse_os);
+	free(m->gw_address);
+	free(m->getconfig_error);
+	gw_list_clear(&m->routes);
+	gw_list_clear(&m->exclude);
+	gw_list_clear(&m->dns);
+	gw_list_clear(&m->wins);
+	gw_list_clear(&m->suffix);
 	oc_secret_clear(&m->totp_key);
 	oc_secret_clear(&m->saml_cookie);
 }
@@ -58,6 +106,9 @@ static void startup_free(struct gw_startup *s)
 	free(s->cert);
 	free(s->key);
 	free(s->log_path);
+	free(s->tun_name);
+	free(s->tun_addr);
+	free(s->tun_addr6);
 }
 
 void gw_state_free(struct gw_state *st)
@@ -326,20 +377,17 @@ static void session_clear(struct gw_session *s)
 	free(s->user);
 	free(s->computer);
 	free(s->clientos);
-	free(s->ip6);
+	free(s->os_version);
+	free(s->portal);
+	free(s->domain);
 	oc_wipe(s, sizeof(*s));
 }
 
-static void assign_ip(struct gw_state *st, struct gw_session *s,
-		      const char *pref)
+void gw_session_drop(struct gw_session *s)
 {
-	struct in_addr a;
-
-	if (!pref || inet_pton(AF_INET, pref, &a) != 1) {
-		a.s_addr = htonl(st->m.ip_pool + st->ip_next);
-		st->ip_next = (st->ip_next + 1) % 250;
-	}
-	inet_ntop(AF_INET, &a, s->ip, sizeof(s->ip));
+	if (s->tun)
+		gw_tunnel_end(s->tun, "session ended");
+	session_clear(s);
 }
 
 static char *dup_or_null(const char *s)
@@ -347,28 +395,40 @@ static char *dup_or_null(const char *s)
 	return s ? strdup(s) : NULL;
 }
 
-struct gw_session *gw_session_new(struct gw_state *st, const char *user,
-				  const char *computer, const char *clientos,
-				  const char *pref_ip, const char *pref_ip6)
+static int session_strings(struct gw_state *st, struct gw_session *s,
+			   const struct gw_login_info *li)
+{
+	s->user = strdup(li->user);
+	s->computer = dup_or_null(li->computer);
+	s->clientos = dup_or_null(li->clientos);
+	s->os_version = dup_or_null(li->os_version);
+	s->portal = strdup(st->m.portal_name);
+	s->domain = strdup(st->m.domain);
+	if (!s->user || !s->portal || !s->domain ||
+	    (li->computer && !s->computer) ||
+	    (li->clientos && !s->clientos) ||
+	    (li->os_version && !s->os_version))
+		return -ENOMEM;
+	return 0;
+}
+
+struct gw_session *gw_session_new(struct gw_state *st,
+				  const struct gw_login_info *li)
 {
 	struct gw_session *s = &st->sess[st->sess_next];
 
-	session_clear(s);
-	s->user = strdup(user);
-	s->computer = dup_or_null(computer);
-	s->clientos = dup_or_null(clientos);
-	if (pref_ip6 && *pref_ip6)
-		s->ip6 = strdup(pref_ip6);
-	if (!s->user || (computer && !s->computer) ||
-	    (clientos && !s->clientos) ||
+	gw_session_drop(s);
+	if (session_strings(st, s, li) ||
 	    gw_random_hex(s->authcookie, GW_AUTHCOOKIE_BYTES) ||
 	    gw_random_hex(s->persistent, GW_PERSIST_BYTES)) {
 		session_clear(s);
 		return NULL;
 	}
-	assign_ip(st, s, pref_ip);
-	s->created = oc_now_ms();
 	s->in_use = 1;
+	/* A full pool is not fatal here: getconfig reports it. */
+	gw_pool_assign4(st, s, li->pref_ip);
+	gw_pool_assign6(st, s, li->pref_ip6);
+	s->created = oc_now_ms();
 	st->sess_next = (st->sess_next + 1) % GW_MAX_SESSIONS;
 	return s;
 }
@@ -392,6 +452,47 @@ void gw_sessions_clear(struct gw_state *st)
 	size_t i;
 
 	for (i = 0; st->sess && i < GW_MAX_SESSIONS; i++)
-		session_clear(&st->sess[i]);
+		gw_session_drop(&st->sess[i]);
 	st->sess_next = 0;
+}
+
+size_t gw_sessions_live(const struct gw_state *st)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < GW_MAX_SESSIONS; i++)
+		n += st->sess[i].in_use != 0;
+	return n;
+}
+
+/* ---- Lists of option values -------------------------------------------- */
+
+int gw_list_add(struct gw_list *l, const char *val)
+{
+	char **v, *dup;
+
+	if (l->dflt) {
+		gw_list_clear(l);
+		l->dflt = 0;
+	}
+	dup = strdup(val);
+	v = dup ? realloc(l->v, (l->n + 1) * sizeof(*v)) : NULL;
+	if (!v) {
+		free(dup);
+		return -ENOMEM;
+	}
+	l->v = v;
+	l->v[l->n++] = dup;
+	return 0;
+}
+
+void gw_list_clear(struct gw_list *l)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++)
+		free(l->v[i]);
+	free(l->v);
+	l->v = NULL;
+	l->n = 0;
 }
