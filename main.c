@@ -237,11 +237,12 @@ static int connect_tunnel(struct cli *cli, const struct run_opts *ro)
 	ret = setup_tun(cli, ro);
 	if (ret)
 		return ret;
-	if (ro->setuid && cli_drop_privileges(ro->setuid))
-		return EXIT_FAIL;
 	if (ro->background && cli_background())
 		return EXIT_FAIL;
+	/* Written while still root, so it may live in /run. */
 	if (ro->pid_file && cli_write_pid_file(ro->pid_file))
+		return EXIT_FAIL;
+	if (ro->setuid && cli_drop_privileges(ro->setuid))
 		return EXIT_FAIL;
 	ret = openconnect_mainloop(v, ro->reconnect_timeout, 60);
 	if (ro->pid_file)

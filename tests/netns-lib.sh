@@ -4,7 +4,7 @@
 #
 #   client ns  $NS_CL  veth 198.18.0.2/24, 2001:db8::2/64
 #   gateway ns $NS_GW  veth 198.18.0.1/24, 2001:db8::1/64
-#                      TUN of the gateway 198.19.0.1/16, 2001:db8:1::1/64
+#                      TUN of the gateway 198.19.0.1/16, 2001:db8:19::1/64
 #
 # Clients get tunnel addresses from the gateway's pool (198.18.128.0/17)
 # and reach 198.19.0.1 through the VPN. Nothing touches the root
@@ -16,7 +16,7 @@ NS_GW=ocgw$$
 GW_IP=198.18.0.1
 GW_IP6=2001:db8::1
 INNER_IP=198.19.0.1
-INNER_IP6=2001:db8:1::1
+INNER_IP6=2001:db8:19::1
 ns_tmp=$(mktemp -d)
 ns_pids=
 

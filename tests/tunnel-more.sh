@@ -1,0 +1,135 @@
+#!/bin/sh
+# SPDX-License-Identifier: LGPL-2.1-or-later
+# More of the tunnel: IPv6 inside, Debian's own vpnc-script (with the
+# namespace's own resolv.conf), SIGUSR2, -b with --pid-file, -U, and
+# Debian's openconnect as the client of our gateway.
+. "$TOP_SRCDIR/tests/tap.sh"
+. "$TOP_SRCDIR/tests/netns-lib.sh"
+trap 'ns_cleanup; rm -rf "/etc/netns/$NS_CL"' EXIT
+trap 'exit 1' INT TERM
+
+if ! ns_usable; then
+	t_skip "more tunnel tests" "needs root, iproute2 and /dev/net/tun"
+	t_done
+	exit 0
+fi
+ns_setup || { t_fail "namespaces"; t_done; exit 1; }
+ns_gateway --user alice:pw --ip6-pool 2001:db8:1::/64 --dns 198.19.0.53 \
+	--dns-suffix corp.example || { t_fail "gateway"; t_done; exit 1; }
+url=https://gateway.test/gateway
+script="$TOP_SRCDIR/tests/netns-script.sh"
+CL_STDIN="$ns_tmp/cookie"
+export OC_TEST_ENVDIR="$ns_tmp"
+
+login() {
+	printf 'pw\n' | in_cl timeout 20 "$TOP_BUILDDIR/openconnect" \
+		--protocol=gp --cafile "$CERTDIR/ca.pem" --no-system-trust \
+		--resolve "gateway.test:$GW_IP" -u alice --cookieonly "$url" \
+		>"$ns_tmp/cookie" 2>"$ns_tmp/login.err"
+}
+stop_client() {
+	kill -INT "$cl_pid" 2>/dev/null
+	wait "$cl_pid" 2>/dev/null
+}
+
+# IPv6 inside the tunnel.
+login
+ns_client "$ns_tmp/v6.log" --cookie-on-stdin --no-dtls -s "$script" "$url"
+if wait_for "$ns_tmp/v6.log" "using HTTPS" 15 &&
+   grep -q "^INTERNAL_IP6_NETMASK=2001:db8:1::" "$ns_tmp/env.connect"; then
+	in_cl ping -6 -c 3 -i 0.3 -W 2 "$INNER_IP6" >"$ns_tmp/ping6" 2>&1 &&
+		t_ok "IPv6 through the tunnel" ||
+		t_fail "IPv6 ping" "$(cat "$ns_tmp/ping6")"
+else
+	t_fail "IPv6 address from the gateway" "$(grep IP6 "$ns_tmp/env.connect")"
+fi
+
+# SIGUSR2: drop the connections and reconnect at once.
+kill -USR2 "$cl_pid"
+wait_for "$ns_tmp/v6.log" "Reconnected" 10 &&
+	in_cl ping -c 2 -i 0.3 -W 2 "$INNER_IP" >/dev/null 2>&1 &&
+	t_ok "SIGUSR2 reconnects" || t_fail "SIGUSR2" "$(tail -5 "$ns_tmp/v6.log")"
+stop_client
+
+# Debian's vpnc-script, with the namespace's own resolv.conf.
+vs=/usr/share/vpnc-scripts/vpnc-script
+if [ -x "$vs" ]; then
+	mkdir -p "/etc/netns/$NS_CL"
+	echo "nameserver 198.18.0.254" >"/etc/netns/$NS_CL/resolv.conf"
+	login
+	ns_client "$ns_tmp/vs.log" --cookie-on-stdin --no-dtls -s "$vs" "$url"
+	if wait_for "$ns_tmp/vs.log" "using HTTPS" 15 &&
+	   in_cl ping -c 2 -i 0.3 -W 2 "$INNER_IP" >"$ns_tmp/vsping" 2>&1 &&
+	   in_cl grep -q "198.19.0.53" /etc/resolv.conf; then
+		t_ok "Debian's vpnc-script sets up routes and DNS"
+	else
+		t_fail "Debian's vpnc-script" "$(tail -5 "$ns_tmp/vs.log")" \
+			"$(in_cl cat /etc/resolv.conf)"
+	fi
+	stop_client
+	in_cl grep -q "198.19.0.53" /etc/resolv.conf &&
+		t_fail "resolv.conf restored after disconnect" ||
+		t_ok "resolv.conf restored after disconnect"
+else
+	t_skip "Debian's vpnc-script" "vpnc-scripts not installed"
+	t_skip "resolv.conf restored" "vpnc-scripts not installed"
+fi
+
+# -b and --pid-file; -U drops root for good.
+login
+in_cl "$TOP_BUILDDIR/openconnect" --protocol=gp --cafile "$CERTDIR/ca.pem" \
+	--no-system-trust --resolve "gateway.test:$GW_IP" --cookie-on-stdin \
+	--no-dtls -s "$script" -b --pid-file "$ns_tmp/oc.pid" -U nobody "$url" \
+	<"$ns_tmp/cookie" >"$ns_tmp/bg.log" 2>&1
+rc=$?
+n=0
+while [ ! -s "$ns_tmp/oc.pid" ] && [ $n -lt 100 ]; do sleep 0.1; n=$((n + 1)); done
+pid=$(cat "$ns_tmp/oc.pid" 2>/dev/null)
+ns_pids="$ns_pids $pid"
+if [ $rc -eq 0 ] && [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
+	t_ok "-b detaches (exit 0) and --pid-file names the daemon"
+else
+	t_fail "-b / --pid-file (exit $rc)" "$(tail -5 "$ns_tmp/bg.log")"
+fi
+st=/proc/$pid/status
+if [ -r "$st" ] && grep -q "^Uid:[[:space:]]*$(id -u nobody)[[:space:]]*$(id -u nobody)[[:space:]]*$(id -u nobody)[[:space:]]*$(id -u nobody)" "$st" &&
+   grep -q "^Gid:[[:space:]]*$(id -g nobody)[[:space:]]*$(id -g nobody)" "$st" &&
+   grep -q "^Groups:[[:space:]]*$" "$st" &&
+   in_cl ping -c 2 -i 0.3 -W 2 "$INNER_IP" >/dev/null 2>&1; then
+	t_ok "-U: user, group and supplementary groups dropped; tunnel works"
+else
+	t_fail "-U" "$(grep -E '^(Uid|Gid|Groups)' "$st" 2>/dev/null)"
+fi
+kill -INT "$pid" 2>/dev/null
+n=0
+while kill -0 "$pid" 2>/dev/null && [ $n -lt 100 ]; do sleep 0.1; n=$((n + 1)); done
+
+# Debian's openconnect over our gateway's HTTPS tunnel.
+if [ -x /usr/sbin/openconnect ]; then
+	in_cl timeout 60 /usr/sbin/openconnect --protocol=gp --no-dtls \
+		--servercert "$gw_pin" --resolve "gateway.test:$GW_IP" -u alice \
+		--passwd-on-stdin -s "$script" -i debtun0 "$url" \
+		<<EOF2 >"$ns_tmp/deb.log" 2>&1 &
+pw
+EOF2
+	deb=$!
+	ns_pids="$ns_pids $deb"
+	if wait_for "$ns_tmp/deb.log" "Connected as\|Configured as" 20 &&
+	   sleep 1 && in_cl ping -c 3 -i 0.3 -W 2 "$INNER_IP" >"$ns_tmp/debping" 2>&1; then
+		t_ok "Debian's openconnect --no-dtls: tunnel and ping via our gateway"
+	else
+		t_fail "Debian's openconnect over HTTPS" "$(tail -8 "$ns_tmp/deb.log")"
+	fi
+	if command -v iperf3 >/dev/null; then
+		in_gw iperf3 -s -B "$INNER_IP" -1 -D >/dev/null 2>&1
+		sleep 0.3
+		in_cl timeout 20 iperf3 -c "$INNER_IP" -t 2 >"$ns_tmp/debiperf" 2>&1 &&
+			t_ok "Debian's openconnect: TCP transfer" ||
+			t_fail "Debian's openconnect: TCP transfer" "$(tail -3 "$ns_tmp/debiperf")"
+	fi
+	kill -INT "$deb" 2>/dev/null
+	wait "$deb" 2>/dev/null
+else
+	t_skip "Debian's openconnect" "/usr/sbin/openconnect missing"
+fi
+t_done
