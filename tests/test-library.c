@@ -239,6 +239,75 @@ static void test_peer_cert_hash(void **state)
 	testsrv_stop(srv);
 }
 
+/* A web view reports page loads; the SAML result ends the login. */
+static void test_webview_results(void **state)
+{
+	static const char *no_headers[] = { "content-type", "text/html", NULL };
+	static const char *half[] = { "saml-username", "alice", NULL };
+	static const char *done[] = { "Prelogin-Cookie", "c00kie", NULL };
+	static const char *odd[] = { "saml-username", NULL };
+	struct oc_webview_result r = { "https://idp.example/", NULL, NULL };
+	struct msgs m;
+	struct openconnect_info *v = new_session(&m);
+
+	assert_int_equal(openconnect_webview_load_changed(v, NULL), -EINVAL);
+	assert_int_equal(openconnect_webview_load_changed(v, &r), 1);
+	r.headers = no_headers;
+	assert_int_equal(openconnect_webview_load_changed(v, &r), 1);
+	r.headers = odd;
+	assert_int_equal(openconnect_webview_load_changed(v, &r), 1);
+	r.headers = half;
+	assert_int_equal(openconnect_webview_load_changed(v, &r), 1);
+	r.headers = done;
+	assert_int_equal(openconnect_webview_load_changed(v, &r), 0);
+	assert_null(strstr(m.text, "c00kie"));	/* never logged */
+	openconnect_vpninfo_free(v);
+}
+
+static void test_cookie_roundtrip(void **state)
+{
+	static const char cookie[] = "authcookie=0123456789abcdef0123456789abcdef"
+		"&portal=p&user=alice&domain=%28empty_domain%29&computer=h";
+	struct msgs m;
+	struct openconnect_info *v = new_session(&m);
+
+	assert_null(openconnect_get_cookie(v));
+	assert_int_equal(openconnect_set_cookie(v, "user=alice"), -EINVAL);
+	assert_null(openconnect_get_cookie(v));
+	assert_int_equal(openconnect_set_cookie(v, cookie), 0);
+	assert_string_equal(openconnect_get_cookie(v), cookie);
+	openconnect_clear_cookie(v);
+	assert_null(openconnect_get_cookie(v));
+	assert_null(strstr(m.text, "0123456789abcdef"));
+	openconnect_vpninfo_free(v);
+}
+
+static void test_reported_os(void **state)
+{
+	static const struct { const char *os; int ret; } cases[] = {
+		{ "linux", 0 }, { "linux-64", 0 }, { "win", 0 },
+		{ "mac-intel", 0 }, { "android", 0 }, { "apple-ios", 0 },
+		{ "windows", -EINVAL }, { "", -EINVAL },
+	};
+	struct msgs m;
+	struct openconnect_info *v = new_session(&m);
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		print_message("case %zu: %s\n", i, cases[i].os);
+		assert_int_equal(openconnect_set_reported_os(v, cases[i].os),
+				 cases[i].ret);
+	}
+	assert_int_equal(openconnect_set_token_mode(v, OC_TOKEN_MODE_STOKEN,
+						    "x"), -EOPNOTSUPP);
+	assert_int_equal(openconnect_set_token_mode(v, OC_TOKEN_MODE_TOTP,
+						    "not base32!"), -EINVAL);
+	assert_int_equal(openconnect_set_token_mode(v, OC_TOKEN_MODE_TOTP,
+						    "JBSWY3DPEHPK3PXP"), 0);
+	assert_null(strstr(m.text, "JBSWY3DPEHPK3PXP"));
+	openconnect_vpninfo_free(v);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -248,6 +317,9 @@ int main(void)
 		cmocka_unit_test(test_setters),
 		cmocka_unit_test(test_loglevel),
 		cmocka_unit_test(test_peer_cert_hash),
+		cmocka_unit_test(test_webview_results),
+		cmocka_unit_test(test_cookie_roundtrip),
+		cmocka_unit_test(test_reported_os),
 	};
 
 	openconnect_init_ssl();
