@@ -64,9 +64,9 @@
 #define GW_POOL_SIZE		GW_MAX_SESSIONS	/* addresses per pool */
 #define GW_TUNNEL_PATH		"/ssl-tunnel-connect.sslvpn"
 #define GW_FRAME_HDR		16
-#define GW_FRAME_MAX		16384	/* the tunnel buffer: largest payload */
+#define GW_FRAME_MAX		16384	/* the tunnel buffer (payload) */
 #define GW_TUNNEL_IDLE_MS	120000	/* silent clients are dropped */
-#define GW_TUNNEL_QUEUE		(1024 * 1024)	/* bytes waiting per client */
+#define GW_TUNNEL_QUEUE		(1024 * 1024)	/* queued, per client */
 
 #define GW_AGENT		"PAN GlobalProtect"
 #define GW_COOKIE_NAME		"testgw-session"
@@ -413,7 +413,7 @@ struct gw_modes {
 	int timeout;			/* <timeout>: key and tunnel life */
 	int lifetime;			/* <lifetime>: cookie life */
 	int idle;			/* <disconnect-on-idle> */
-	char *gw_address;		/* NULL: the address the client reached */
+	char *gw_address;		/* NULL: what the client reached */
 	int udp_port;
 	unsigned int esp_enc;		/* GW_ENC_* bits allowed */
 	unsigned int esp_hmac;		/* GW_HMAC_* bits allowed */
@@ -437,7 +437,7 @@ struct gw_stats {
 	uint64_t tunnels_refused;
 	uint64_t frames_in;
 	uint64_t frames_out;
-	uint64_t bytes_in;		/* IP packet bytes, both tunnels' way */
+	uint64_t bytes_in;		/* payload of data frames */
 	uint64_t bytes_out;
 	uint64_t keepalives;		/* keepalive frames received */
 	uint64_t bad_frames;

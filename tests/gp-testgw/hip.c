@@ -15,7 +15,9 @@
 
 #define XML_TYPE	"application/xml; charset=UTF-8"
 
-/* The fields both requests carry besides the cookie's. */
+/* The fields both requests carry besides the cookie's. The report
+ * request of Debian's openconnect 9.01 has no md5 field: its md5 is the
+ * report's <md5-sum>. */
 static const char *const hip_fields[] = {
 	"client-role", "client-ip", "md5",
 };
@@ -40,6 +42,8 @@ static int hip_checks(const struct gw_state *st, const struct gw_req *req,
 	int bad = gw_check_client(st, req);
 
 	for (i = 0; i < sizeof(hip_fields) / sizeof(hip_fields[0]); i++) {
+		if (report && !strcmp(hip_fields[i], "md5"))
+			continue;
 		if (!gw_field(req, hip_fields[i])) {
 			gw_warn_req(st, req, "missing field %s", hip_fields[i]);
 			bad++;
@@ -101,16 +105,33 @@ void gw_hip_check(struct gw_state *st, const struct gw_req *req,
 			needed ? "yes" : "no", s->user);
 }
 
+/* The report's <md5-sum>, or the md5 field, copied to @out. */
+static void report_md5(const struct gw_req *req, const char *report,
+		       char out[33])
+{
+	const char *p = report ? strstr(report, "<md5-sum>") : NULL;
+	const char *md5 = gw_field(req, "md5");
+
+	out[0] = '\0';
+	if (p && strlen(p + 9) >= 32 && !strncmp(p + 41, "</md5-sum>", 10)) {
+		memcpy(out, p + 9, 32);
+		out[32] = '\0';
+	} else if (md5_ok(md5)) {
+		snprintf(out, 33, "%s", md5);
+	}
+}
+
 void gw_hip_report(struct gw_state *st, const struct gw_req *req,
 		   struct gw_resp *r)
 {
 	struct gw_session *s = hip_session(st, req, r, 1);
-	const char *md5 = gw_field(req, "md5");
 	const char *report = gw_field(req, "report");
+	char md5[33];
 
 	if (!s)
 		return;
-	if (s->hip_md5[0] && (!md5 || strcasecmp(md5, s->hip_md5)))
+	report_md5(req, report, md5);
+	if (s->hip_md5[0] && md5[0] && strcasecmp(md5, s->hip_md5))
 		gw_warn_req(st, req, "md5 differs from the HIP check's");
 	if (report && !strstr(report, "<hip-report"))
 		gw_warn_req(st, req, "report has no <hip-report> element");

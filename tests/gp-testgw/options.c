@@ -492,8 +492,8 @@ int gw_option_set(struct gw_state *st, const char *name, const char *val,
 		return oc_parse_int(val, o->lo, o->hi,
 				    (int *)(void *)(base + o->off));
 	case OPT_LIST:
-		return set_list(st, o, (struct gw_list *)(void *)(base + o->off),
-				val);
+		return set_list(st, o,
+				(struct gw_list *)(void *)(base + o->off), val);
 	default:
 		return o->fn(st, val);
 	}
@@ -626,6 +626,7 @@ void gw_control(struct gw_state *st, const struct gw_req *req,
 		gw_resp_outcome(r, "control: %s: %s", oc_text_str(&name),
 				refusal(ret));
 		oc_text_free(&name);
+		gw_tunnels_poke(st);	/* the fields before it did apply */
 		return;
 	}
 	gw_resp_set(r, 200, "text/plain", "ok");

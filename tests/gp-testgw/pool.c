@@ -168,7 +168,8 @@ static int in_pool6(const struct gw_modes *m, const unsigned char *a,
 	uint32_t i;
 
 	addr6(m, 0, first);
-	if (memcmp(a, first, 12))	/* pools span at most the low 32 bits */
+	/* Pools span at most the low 32 bits. */
+	if (memcmp(a, first, 12))
 		return 0;
 	i = ((uint32_t)a[12] << 24 | (uint32_t)a[13] << 16 |
 	     (uint32_t)a[14] << 8 | a[15]) -

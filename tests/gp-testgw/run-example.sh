@@ -60,8 +60,22 @@ post() {	# PATH BODY: prints the HTTP status
 [ "$(post /ssl-vpn/login.esp "$login")" = 200 ] || fail "login"
 grep -q '<argument>alice</argument>' "$tmp/body" ||
 	fail "user name not canonicalised"
+cookie=$(sed -n 's/^<argument>\([0-9a-f]\{32\}\)<\/argument>$/\1/p' \
+	"$tmp/body" | head -n 1)
 [ "$(post /ssl-vpn/login.esp "${login%%&*}&passwd=wrong")" = 512 ] ||
 	fail "wrong password not refused with 512"
+
+# The cookie fields of the login make a getconfig: address, keys, timers.
+fields="authcookie=$cookie&portal=testgw&user=alice"
+fields="$fields&domain=%28empty_domain%29&computer=box"
+[ "$(post /ssl-vpn/getconfig.esp "$fields&enc-algo=aes-256-cbc")" = 200 ] ||
+	fail "getconfig"
+grep -q '<ip-address>198.18.128.2</ip-address>' "$tmp/body" ||
+	fail "no address from the pool"
+grep -q '<enc-algo>aes-256-cbc</enc-algo>' "$tmp/body" ||
+	fail "the client's offer not honoured"
+curl -sk --max-time 10 "$url/testgw/stats" | grep -q '^getconfigs 1$' ||
+	fail "stats"
 
 # One process serves a whole script: switch modes at run time.
 [ "$(post /testgw/control '2fa=js')" = 200 ] || fail "control"

@@ -28,7 +28,7 @@
 #define TYPE_IPV4	0x0800
 #define TYPE_IPV6	0x86dd
 #define READ_CHUNK	16384
-#define READ_ROUNDS	16	/* per wake-up, so one client cannot hog us */
+#define READ_ROUNDS	16	/* per wake-up: one client cannot hog us */
 #define IN_MAX		(2 * (GW_FRAME_HDR + GW_FRAME_MAX))
 #define OUT_MAX		(GW_TUNNEL_QUEUE + GW_FRAME_HDR + GW_FRAME_MAX + 64)
 
@@ -53,7 +53,8 @@ struct gw_tunnel {
 
 int gw_tunnel_wanted(const struct gw_req *req)
 {
-	return !strcmp(req->method, "GET") && !strcmp(req->path, GW_TUNNEL_PATH);
+	return !strcmp(req->method, "GET") &&
+	       !strcmp(req->path, GW_TUNNEL_PATH);
 }
 
 struct gw_session *gw_tunnel_session(const struct gw_tunnel *t)
