@@ -44,6 +44,33 @@ else
 	t_fail "IPv6 address from the gateway" "$(grep IP6 "$ns_tmp/env.connect")"
 fi
 
+if command -v iperf3 >/dev/null; then
+	in_gw iperf3 -s -B "$INNER_IP6" -1 -D >/dev/null 2>&1
+	sleep 0.3
+	in_cl timeout 20 iperf3 -6 -c "$INNER_IP6" -t 2 >"$ns_tmp/iperf6" 2>&1 &&
+		t_ok "TCP over IPv6 inside the tunnel" ||
+		t_fail "TCP over IPv6" "$(tail -3 "$ns_tmp/iperf6")"
+fi
+
+# A malformed frame from the gateway: the client reconnects.
+control() {
+	printf 'POST /testgw/control HTTP/1.1\r\nHost: x\r\nContent-Length: %d\r\nConnection: close\r\n\r\n%s' \
+		"${#1}" "$1" | in_cl timeout 5 openssl s_client -quiet \
+		-connect "$GW_IP:443" 2>/dev/null | grep -q ok
+}
+control "malformed-frame=1"
+if wait_for "$ns_tmp/v6.log" "Bad frame on the HTTPS tunnel" 10 &&
+   wait_for "$ns_tmp/v6.log" "Reconnected" 15; then
+	control "malformed-frame=0"
+	sleep 1
+	in_cl ping -c 2 -i 0.3 -W 2 "$INNER_IP" >/dev/null 2>&1 &&
+		t_ok "a malformed frame leads to a reconnect, not a crash" ||
+		t_fail "traffic after the malformed frame"
+else
+	t_fail "malformed frame" "$(tail -5 "$ns_tmp/v6.log")"
+fi
+control "malformed-frame=0"
+
 # SIGUSR2: drop the connections and reconnect at once.
 kill -USR2 "$cl_pid"
 wait_for "$ns_tmp/v6.log" "Reconnected" 10 &&
@@ -74,6 +101,32 @@ else
 	t_skip "Debian's vpnc-script" "vpnc-scripts not installed"
 	t_skip "resolv.conf restored" "vpnc-scripts not installed"
 fi
+
+# -S: packets on the script's standard input and output. The script
+# here answers nothing; the session must still come up and go down.
+cat >"$ns_tmp/tunscript" <<'EOF2'
+#!/bin/sh
+env | sort >"$OC_TEST_ENVDIR/env.script-tun"
+exec cat >/dev/null
+EOF2
+chmod +x "$ns_tmp/tunscript"
+login
+ns_client "$ns_tmp/st.log" --cookie-on-stdin --no-dtls -S -s "$ns_tmp/tunscript" "$url"
+if wait_for "$ns_tmp/st.log" "using HTTPS" 15 &&
+   wait_for "$ns_tmp/env.script-tun" "INTERNAL_IP4_ADDRESS=" 5; then
+	t_ok "-S: the script gets the packets and the variables"
+else
+	t_fail "-S" "$(tail -5 "$ns_tmp/st.log")"
+fi
+stop_client
+
+# --syslog: nothing on stderr.
+login
+ns_client "$ns_tmp/sl.log" --cookie-on-stdin --no-dtls -s "$script" -l "$url"
+sleep 3
+kill -0 "$cl_pid" 2>/dev/null && ! grep -q "using HTTPS" "$ns_tmp/sl.log" &&
+	t_ok "--syslog keeps stderr quiet" || t_fail "--syslog" "$(cat "$ns_tmp/sl.log")"
+stop_client
 
 # -b and --pid-file; -U drops root for good.
 login
