@@ -472,7 +472,11 @@ static int handle_saml(struct gp_flow *f, int portal)
 		return 0;
 	if (f->v->auth.webview)
 		return saml_via_webview(f);
-	oc_err(f->lg, "The %s wants SAML (browser) login. Log in with a SAML helper, then give its result: name the cookie field in the URL, e.g. https://%s/%s:prelogin-cookie (or --usergroup=%s:prelogin-cookie), with -u USER and the cookie on standard input",
+	oc_err(f->lg, "The %s wants SAML (browser) login. Log in with a SAML "
+	       "helper, then give its result: name the cookie field in the "
+	       "URL, e.g. https://%s/%s:prelogin-cookie (or "
+	       "--usergroup=%s:prelogin-cookie), with -u USER and the cookie "
+	       "on standard input",
 	       portal ? "portal" : "gateway", f->v->http.host,
 	       portal ? "portal" : "gateway", portal ? "portal" : "gateway");
 	return -EOPNOTSUPP;
@@ -674,7 +678,8 @@ int gp_obtain_cookie(struct openconnect_info *v)
 		return -EINVAL;
 	ret = gp_path_role(v->srv.urlpath, &f.role, &f.saml_field);
 	if (ret) {
-		oc_err(f.lg, "Unknown SAML field in '%s': use prelogin-cookie, portal-userauthcookie or portal-prelogonuserauthcookie",
+		oc_err(f.lg, "Unknown SAML field in '%s': use prelogin-cookie, "
+		       "portal-userauthcookie or portal-prelogonuserauthcookie",
 		       v->srv.urlpath);
 		return ret;
 	}

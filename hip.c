@@ -204,7 +204,9 @@ int gp_hip(struct openconnect_info *v)
 	}
 	if (!v->auth.csd_wrapper) {
 		if (!v->auth.hip_warned)
-			oc_info(&v->log, "The gateway asks for a HIP report; without --csd-wrapper none is sent (most gateways do not insist)");
+			oc_info(&v->log, "The gateway asks for a HIP report; "
+				"without --csd-wrapper none is sent (most "
+				"gateways do not insist)");
 		v->auth.hip_warned = 1;
 		return 0;
 	}

@@ -113,7 +113,8 @@ int openconnect_set_token_mode(struct openconnect_info *v,
 	}
 	ret = oc_token_parse(name, token_str, &v->auth.token);
 	if (ret) {
-		oc_err(&v->log, "Invalid %s token secret (expected base32, base32:..., or 0x followed by hex%s)",
+		oc_err(&v->log, "Invalid %s token secret (expected base32, "
+		       "base32:..., or 0x followed by hex%s)",
 		       name, mode == OC_TOKEN_MODE_HOTP ? ", then ,COUNTER" : "");
 		return ret;
 	}

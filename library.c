@@ -216,7 +216,8 @@ int openconnect_set_servercert(struct openconnect_info *v, const char *pin)
 	unsigned int bits;
 
 	if (pin && oc_pin_parse(pin, &bits)) {
-		oc_err(&v->log, "Invalid --servercert '%s': expected pin-sha256:BASE64, sha256:HEX or sha1:HEX",
+		oc_err(&v->log, "Invalid --servercert '%s': expected "
+		       "pin-sha256:BASE64, sha256:HEX or sha1:HEX",
 		       pin);
 		return -EINVAL;
 	}

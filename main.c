@@ -129,7 +129,8 @@ static int set_csd(struct cli *cli, const struct run_opts *ro)
 					   ro->csd_user);
 		uid = pw->pw_uid;
 	} else if (getuid() == 0) {
-		fprintf(stderr, "Running the HIP report program as root; --csd-user names another user\n");
+		fprintf(stderr, "Running the HIP report program as root; "
+			"--csd-user names another user\n");
 	}
 	return openconnect_setup_csd(cli->vpn, uid, 1, ro->csd_wrapper) ?
 	       EXIT_FAIL : 0;

@@ -51,14 +51,17 @@ static void report_stats(struct openconnect_info *v)
 		(unsigned long long)r->stats.tx_bytes,
 		(unsigned long long)r->stats.rx_pkts,
 		(unsigned long long)r->stats.rx_bytes);
-	oc_info(&v->log, "ESP dropped: %llu bad ICV, %llu replayed, %llu unknown SPI, %llu malformed; probes %llu sent, %llu answered",
+	oc_info(&v->log, "ESP dropped: %llu bad ICV, %llu replayed, "
+		"%llu unknown SPI, %llu malformed; probes %llu sent, "
+		"%llu answered",
 		(unsigned long long)e->rx_bad_icv,
 		(unsigned long long)e->rx_replayed,
 		(unsigned long long)e->rx_bad_spi,
 		(unsigned long long)e->rx_malformed,
 		(unsigned long long)e->probes_sent,
 		(unsigned long long)e->probes_answered);
-	oc_info(&v->log, "Other: %llu bad HTTPS frames, %llu keepalives, %llu lost without a tunnel, %llu rekeys, %llu reconnects",
+	oc_info(&v->log, "Other: %llu bad HTTPS frames, %llu keepalives, "
+		"%llu lost without a tunnel, %llu rekeys, %llu reconnects",
 		(unsigned long long)r->ctr.https_bad_frames,
 		(unsigned long long)r->ctr.https_keepalives,
 		(unsigned long long)r->ctr.no_carrier,
