@@ -7,7 +7,7 @@ gateway's key log, and for every ESP packet whose SPI the key log names:
 verifies the ICV, decrypts with AES-CBC, checks the padding and the next
 header, and prints one line per inner packet:
 
-    SPI SEQ PROTO SRC DST LEN [icmp TYPE] [payload=HEX16]
+    SPI SEQ PROTO SRC DST LEN [icmp TYPE payload=HEX of 48 bytes]
 
 It shares no code with the client: Python's `cryptography` package does
 the crypto. Exits 1 when a packet under a known SPI fails any check.
@@ -90,7 +90,7 @@ def describe(spi, seq, inner):
     line = "%08x %d %d %s %s %d" % (spi, seq, proto, ipaddress.ip_address(src),
                                     ipaddress.ip_address(dst), len(inner))
     if proto == icmp and len(l4) >= 8:
-        line += " icmp %d payload=%s" % (l4[0], l4[8:24].hex())
+        line += " icmp %d payload=%s" % (l4[0], l4[8:56].hex())
     return line
 
 
