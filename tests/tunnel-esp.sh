@@ -145,5 +145,21 @@ else
 	t_skip "rekey on ESP under traffic" "iperf3 missing"
 fi
 stop_client
+
+# A session that fell back to HTTPS gets ESP back at the next rekey.
+control "esp-drop=1"
+login
+ns_client "$ns_tmp/back.log" --cookie-on-stdin -s "$script" -v "$url"
+if wait_for "$ns_tmp/back.log" "HTTPS tunnel connected" 15; then
+	control "esp-drop=0"
+	wait_for "$ns_tmp/back.log" "ESP tunnel up after" 20 &&
+		in_cl ping -c 2 -i 0.3 -W 2 "$INNER_IP" >/dev/null 2>&1 &&
+		t_ok "after a fallback to HTTPS, the rekey brings ESP back" ||
+		t_fail "ESP back after the rekey" "$(tail -6 "$ns_tmp/back.log")"
+else
+	t_fail "fallback before the rekey" "$(tail -5 "$ns_tmp/back.log")"
+fi
+stop_client
+control "esp-drop=0"
 control "timeout=3600"
 t_done
