@@ -18,7 +18,7 @@ gw_stop() {
 	gw_pid=
 }
 trap 'gw_stop; rm -rf "$tmp"' EXIT
-trap 'exit 1' INT TERM
+trap 'exit 1' INT TERM HUP PIPE
 
 # gw_start ARGS...: a fresh gateway on 127.0.0.1; sets $port, $pin, $url.
 gw_start() {

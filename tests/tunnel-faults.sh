@@ -5,7 +5,7 @@
 . "$TOP_SRCDIR/tests/tap.sh"
 . "$TOP_SRCDIR/tests/netns-lib.sh"
 trap 'ns_cleanup' EXIT
-trap 'exit 1' INT TERM
+trap 'exit 1' INT TERM HUP PIPE
 
 if ! ns_usable; then
 	t_skip "tunnel faults" "needs root, iproute2 and /dev/net/tun"

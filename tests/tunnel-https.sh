@@ -6,7 +6,7 @@
 . "$TOP_SRCDIR/tests/tap.sh"
 . "$TOP_SRCDIR/tests/netns-lib.sh"
 trap 'ns_cleanup; rm -rf "$hipdir"' EXIT
-trap 'exit 1' INT TERM
+trap 'exit 1' INT TERM HUP PIPE
 
 hipdir=
 if ! ns_usable; then

@@ -6,7 +6,7 @@
 . "$TOP_SRCDIR/tests/tap.sh"
 . "$TOP_SRCDIR/tests/netns-lib.sh"
 trap 'ns_cleanup; rm -rf "/etc/netns/$NS_CL"' EXIT
-trap 'exit 1' INT TERM
+trap 'exit 1' INT TERM HUP PIPE
 
 if ! ns_usable; then
 	t_skip "more tunnel tests" "needs root, iproute2 and /dev/net/tun"

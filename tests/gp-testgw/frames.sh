@@ -17,7 +17,7 @@ cleanup() {
 	rm -rf "$tmp"
 }
 trap cleanup EXIT
-trap 'exit 1' INT TERM
+trap 'exit 1' INT TERM HUP PIPE
 
 if ! command -v python3 >/dev/null 2>&1; then
 	echo "1..1"

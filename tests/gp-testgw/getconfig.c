@@ -84,14 +84,32 @@ static void timers_xml(const struct gw_state *st, struct oc_text *t,
 
 /* By default the address the client reached: what real gateways put
  * there when they are not behind NAT. */
-static void gw_address_xml(const struct gw_state *st,
-			   const struct gw_req *req, struct oc_text *t)
+static const char *gw_address(const struct gw_state *st,
+			      const struct gw_req *req)
 {
 	const char *a = st->m.gw_address ? st->m.gw_address : req->local;
 
-	if (!a || !*a)
-		a = "0.0.0.0";
+	return a && *a ? a : "0.0.0.0";
+}
+
+static void gw_address_xml(const struct gw_state *st,
+			   const struct gw_req *req, struct oc_text *t)
+{
+	const char *a = gw_address(st, req);
+
 	gw_xml_elem(t, is_v6(a) ? "gw-address-v6" : "gw-address", a);
+}
+
+/* The ESP side answers probes sent to what this answer says. */
+static void probe_address(const struct gw_state *st,
+			  const struct gw_req *req, struct gw_session *s)
+{
+	const char *a = gw_address(st, req);
+	int v6 = is_v6(a);
+
+	memset(s->gw_addr, 0, sizeof(s->gw_addr));
+	s->gw_family = inet_pton(v6 ? AF_INET6 : AF_INET, a, s->gw_addr) == 1 ?
+		       (v6 ? 6 : 4) : 0;
 }
 
 static void addrs_xml(const struct gw_state *st, const struct gw_req *req,
@@ -148,7 +166,8 @@ static void config_body(const struct gw_state *st, const struct gw_req *req,
 	oc_text_append(t, "</response>\n");
 }
 
-/* Fresh keys, or none (--no-esp, nothing in common with the offer). */
+/* Fresh keys and SAs, or none (--no-esp, nothing in common with the
+ * offer). */
 static int make_esp(struct gw_state *st, const struct gw_req *req,
 		    struct gw_session *s)
 {
@@ -157,10 +176,17 @@ static int make_esp(struct gw_state *st, const struct gw_req *req,
 	if (st->m.no_esp) {
 		gw_esp_drop(&s->esp);
 		s->esp.https_took_over = 0;
+		gw_esp_end(s, "getconfig without ESP");
 		return 0;
 	}
 	ret = gw_esp_new(st, gw_field(req, "enc-algo"),
 			 gw_field(req, "hmac-algo"), &s->esp);
+	if (!ret) {
+		probe_address(st, req, s);
+		ret = gw_esp_rekey(st, s);
+	} else {
+		gw_esp_end(s, "getconfig without ESP");
+	}
 	if (ret == -ENOENT) {
 		gw_warn_req(st, req, "no ESP algorithm in common; no <ipsec>");
 		ret = 0;

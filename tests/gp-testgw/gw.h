@@ -23,15 +23,19 @@
  *   hip.c       HIP report check and report
  *   logout.c    logout
  *   tunnel.c    the HTTPS tunnel: frames over a TLS connection
- *   packet.c    where a tunnelled packet goes; the built-in ping answers
+ *   esp.c       the ESP tunnel: each session's SAs, probes, faults
+ *   udp.c       the UDP socket ESP arrives on
+ *   packet.c    where a tunnelled packet goes; probe and ping answers
  *   tun.c       the gateway's TUN device
  *   stats.c     counters, GET /testgw/stats
  *   state.c     users, gateway list, sessions, one-time tokens
  *   options.c   every setting: command line, --help, POST /testgw/control
  *   log.c       the request log and warnings
  *
- * Secrets (passwords, cookies, one-time codes and tokens) never reach a
- * log line: the log shows form field names, never values.
+ * Secrets (passwords, cookies, one-time codes and tokens, ESP keys) never
+ * reach a log line: the log shows form field names, never values. The one
+ * exception is on purpose: --keylog writes the ESP keys to a file, so
+ * that tests can decrypt captures.
  */
 #ifndef GW_H
 #define GW_H
@@ -39,7 +43,9 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <sys/socket.h>
 #include <sys/types.h>
+#include <netinet/in.h>
 
 #include "buf.h"
 #include "secret.h"
@@ -67,12 +73,16 @@
 #define GW_FRAME_MAX		16384	/* the tunnel buffer (payload) */
 #define GW_TUNNEL_IDLE_MS	120000	/* silent clients are dropped */
 #define GW_TUNNEL_QUEUE		(1024 * 1024)	/* queued, per client */
+#define GW_ESP_PREV_MS		10000	/* the last getconfig's IN SA lives on */
+#define GW_ESP_HOLD_MS		200	/* esp-reorder: longest hold-back */
+#define GW_UDP_MAX		65535	/* one datagram */
 
 #define GW_AGENT		"PAN GlobalProtect"
 #define GW_COOKIE_NAME		"testgw-session"
 
 struct gw_state;
 struct gw_loop;
+struct gw_udp;
 struct gw_tls_ctx;
 struct gw_tls;
 
@@ -351,6 +361,7 @@ struct gw_esp {
 };
 
 struct gw_tunnel;
+struct gw_esp_link;
 
 struct gw_session {
 	int in_use;
@@ -371,7 +382,11 @@ struct gw_session {
 	int hip_reported;
 	char hip_md5[33];		/* of the last HIP check, or "" */
 	struct gw_esp esp;
+	int gw_family;			/* of gw-address: 4, 6; 0 none yet */
+	unsigned char gw_addr[16];	/* where its ESP probes go */
+	int64_t esp_first;		/* first valid ESP packet; 0: none */
 	struct gw_tunnel *tun;		/* its HTTPS tunnel, or NULL */
+	struct gw_esp_link *link;	/* its ESP side (esp.c), or NULL */
 };
 
 /* A list of strings set by a repeatable option; the first value given
@@ -424,6 +439,11 @@ struct gw_modes {
 	int close_tls_after;		/* seconds; 0: never */
 	int no_keepalive_reply;
 	int malformed_frame;
+	int esp_drop;			/* all UDP dropped, both ways */
+	int esp_stop_after;		/* seconds after esp_first; 0: off */
+	int esp_ignore_probes;
+	int esp_reorder;		/* every Nth packet out late; 0: off */
+	int esp_duplicate;		/* every Nth packet out twice; 0: off */
 };
 
 /* Counters of GET /testgw/stats. */
@@ -445,6 +465,19 @@ struct gw_stats {
 	uint64_t dropped;		/* packets with nowhere to go */
 	uint64_t logouts;
 	uint64_t logouts_ignored;	/* fields did not match the login */
+	uint64_t esp_in;		/* valid ESP packets received */
+	uint64_t esp_out;		/* ESP packets made and sent */
+	uint64_t esp_bytes_in;		/* of their inner packets */
+	uint64_t esp_bytes_out;
+	uint64_t esp_probes;		/* probes answered */
+	uint64_t esp_probes_ignored;	/* the esp-ignore-probes fault */
+	uint64_t esp_bad_icv;
+	uint64_t esp_replays;		/* seen before, or too old */
+	uint64_t esp_unknown_spi;	/* no SA (any more) */
+	uint64_t esp_bad;		/* malformed, bad padding, bad source */
+	uint64_t esp_dropped;		/* by esp-drop or esp-stop-after */
+	uint64_t esp_reordered;		/* held back by esp-reorder */
+	uint64_t esp_duplicated;	/* sent twice by esp-duplicate */
 };
 
 /* What only the command line sets. */
@@ -460,6 +493,8 @@ struct gw_startup {
 	char *tun_name;			/* --tun; NULL: no TUN device */
 	char *tun_addr;			/* CIDR of the gateway's side, IPv4 */
 	char *tun_addr6;		/* and IPv6 */
+	char *keylog_path;		/* --keylog: ESP keys, for tests */
+	int udp_port_given;		/* --udp-port on the command line */
 };
 
 struct gw_state {
@@ -481,6 +516,10 @@ struct gw_state {
 	struct gw_tls_ctx *tls;
 	struct gw_tunnel *tunnels;	/* every live HTTPS tunnel */
 	int tun_fd;			/* the TUN device, or -1 */
+	FILE *keylog;			/* --keylog, or NULL */
+	struct gw_udp *udp;		/* the ESP socket, or NULL */
+	struct gw_esp_link *links;	/* every session with ESP SAs */
+	struct oc_buf esp_tx;		/* outbound ESP packets made here */
 	struct gw_stats stats;
 };
 
@@ -705,21 +744,107 @@ size_t gw_tunnels_live(const struct gw_state *st);
 /* ---- packet.c ---------------------------------------------------------- */
 
 /*
- * An IP packet from the client of @from (the frame's ethertype already
- * checked against its version): with a TUN device it goes there; without
- * one, an echo request to the gateway's own address is answered, and a
- * packet to another client's address goes to that client.
+ * An IP packet from the client of session @from (NULL: gone), through
+ * either tunnel, its version already checked against the frame's
+ * ethertype or ESP's next header: with a TUN device it goes there;
+ * without one, an echo request to the gateway's own address is answered,
+ * and a packet to another client's address goes to that client.
  */
-void gw_packet_from_client(struct gw_state *st, struct gw_tunnel *from,
+void gw_packet_from_client(struct gw_state *st, struct gw_session *from,
 			   unsigned char *pkt, size_t len);
 /* An IP packet from the TUN device: to the client owning its
  * destination, if any. */
 void gw_packet_to_client(struct gw_state *st, const unsigned char *pkt,
 			 size_t len);
+/*
+ * An IP packet for the client of @s: over ESP when the session has SAs,
+ * a known UDP address and no HTTPS tunnel, else over its HTTPS tunnel.
+ * 0, or a negative errno when it was dropped (and counted).
+ */
+int gw_packet_to_session(struct gw_state *st, struct gw_session *s,
+			 const unsigned char *pkt, size_t len);
+/*
+ * When @pkt (@len bytes, from the client of @s) is an ESP probe (section
+ * 10: an unfragmented ICMP or ICMPv6 echo request from the session's
+ * address to its gw-address, payload starting with the magic), turns it
+ * into the echo reply in place and returns the reply's length; else 0
+ * and @pkt is untouched. A gw-address of 0.0.0.0 or :: matches any
+ * destination.
+ */
+size_t gw_probe_answer(const struct gw_session *s, unsigned char *pkt,
+		       size_t len);
 /* 4 or 6 when @pkt (@len bytes) has a whole IPv4 or IPv6 header, else 0;
  * its source and destination at *src and *dst. */
 int gw_packet_addrs(const unsigned char *pkt, size_t len,
 		    const unsigned char **src, const unsigned char **dst);
+
+/* ---- udp.c ------------------------------------------------------------- */
+
+/* Where a datagram came from, and which of our addresses it reached. */
+struct gw_udp_addr {
+	struct sockaddr_storage peer;
+	socklen_t peer_len;
+	int has_local;			/* local holds the address it reached */
+	union {
+		struct in_addr v4;
+		struct in6_addr v6;
+	} local;
+};
+
+/*
+ * Binds the ESP socket on the host of --listen (its family) at
+ * --udp-port and watches it. When the default port 4501 is taken (other
+ * gateways on the same loopback), an ephemeral one is used and getconfig
+ * says so; a port given on the command line must be free. A negative
+ * errno, reason on stderr.
+ */
+int gw_udp_start(struct gw_loop *l);
+/* Sends one datagram to @to, from the address it reached us on. */
+int gw_udp_send(struct gw_state *st, const struct gw_udp_addr *to,
+		const void *p, size_t n);
+/* The socket's timer fires no later than @when (oc_now_ms() time). */
+void gw_udp_arm(struct gw_state *st, int64_t when);
+/* "ADDR:PORT" or "[V6]:PORT" into host and port strings (loop.c). */
+int gw_split_hostport(const char *spec, char *host, size_t hlen,
+		      const char **port);
+/* "a.b.c.d:port" or "[v6]:port" of @ss into @out (loop.c). */
+void gw_sockaddr_name(const struct sockaddr_storage *ss, char *out,
+		      size_t len);
+
+/* ---- esp.c ------------------------------------------------------------- */
+
+/*
+ * After a getconfig that made keys (s->esp valid): the session gets new
+ * SAs (IN from the c2s keys, OUT from the s2c ones); the previous IN SA
+ * keeps working for GW_ESP_PREV_MS, for packets in flight; the client's
+ * UDP address stays. Appends the keys to --keylog. A negative errno when
+ * the SAs cannot be made (the session has no ESP then).
+ */
+int gw_esp_rekey(struct gw_state *st, struct gw_session *s);
+/* Drops the session's SAs, all of them, and logs @why: the HTTPS
+ * tunnel took over, a getconfig without ESP, the session is gone.
+ * Nothing without SAs. */
+void gw_esp_end(struct gw_session *s, const char *why);
+/* 1 when packets for @s go over ESP (SAs and a client address). */
+int gw_esp_ready(const struct gw_session *s);
+/* Sends IP packet @pkt to the client of @s over ESP, with the faults.
+ * 0, or a negative errno when it was dropped (and counted). */
+int gw_esp_send(struct gw_state *st, struct gw_session *s,
+		const unsigned char *pkt, size_t len);
+/* One datagram that came to the ESP socket, at b->data/len (decrypted in
+ * place). */
+void gw_esp_input(struct gw_state *st, struct oc_buf *b,
+		  const struct gw_udp_addr *from);
+/* The session with ESP SAs whose address is @addr (4 or 16 bytes), or
+ * NULL. */
+struct gw_session *gw_esp_by_addr(const struct gw_state *st, int family,
+				  const unsigned char *addr);
+/* Sends held-back packets and frees expired SAs that are due at @now;
+ * returns the next time something is due, or 0. */
+int64_t gw_esp_timers(struct gw_state *st, int64_t now);
+size_t gw_esp_live(const struct gw_state *st);
+/* Opens --keylog for appending (mode 0600 when it is created). */
+int gw_keylog_open(struct gw_state *st);
 
 /* ---- tun.c ------------------------------------------------------------- */
 

@@ -20,7 +20,7 @@ cleanup() {
 	rm -rf "$tmp"
 }
 trap cleanup EXIT
-trap 'exit 1' INT TERM
+trap 'exit 1' INT TERM HUP PIPE
 
 # Every mode switched off again: the flows share one gateway.
 reset='2fa=none&totp-secret=&saml=none&portal-cookie=0&portal-only=0'

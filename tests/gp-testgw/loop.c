@@ -4,8 +4,8 @@
  * one poll() per round, callbacks, then the closed watches released.
  *
  * Releasing only between rounds lets any callback close any watch,
- * itself included, without the loop touching freed memory. Later parts
- * of the gateway (UDP for ESP, the TUN device) join as more watches.
+ * itself included, without the loop touching freed memory. The UDP
+ * socket of ESP and the TUN device are watches too.
  */
 #include <config.h>
 
@@ -157,7 +157,7 @@ struct listener {
 	struct gw_watch w;
 };
 
-static void peer_name(const struct sockaddr_storage *ss, char *out,
+void gw_sockaddr_name(const struct sockaddr_storage *ss, char *out,
 		      size_t len)
 {
 	char host[NI_MAXHOST], serv[NI_MAXSERV];
@@ -189,7 +189,7 @@ static void listener_cb(struct gw_watch *w, short revents)
 					strerror(errno));
 			return;
 		}
-		peer_name(&ss, peer, sizeof(peer));
+		gw_sockaddr_name(&ss, peer, sizeof(peer));
 		gw_conn_start(w->loop, fd, peer);
 	}
 }
@@ -200,9 +200,8 @@ static void listener_release(struct gw_watch *w)
 	free(w);
 }
 
-/* "ADDR:PORT" or "[V6]:PORT" into host and port strings. */
-static int split_hostport(const char *spec, char *host, size_t hlen,
-			  const char **port)
+int gw_split_hostport(const char *spec, char *host, size_t hlen,
+		      const char **port)
 {
 	const char *colon, *h = spec;
 	size_t n;
@@ -231,7 +230,7 @@ static int bind_socket(const char *spec, int *out)
 	const char *port;
 	int fd, one = 1, p, ret;
 
-	ret = split_hostport(spec, host, sizeof(host), &port);
+	ret = gw_split_hostport(spec, host, sizeof(host), &port);
 	if (!ret)
 		ret = oc_parse_int(port, 0, 65535, &p);
 	if (ret)

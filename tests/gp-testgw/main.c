@@ -128,6 +128,12 @@ static int open_outputs(struct gw_state *st)
 			return -errno;
 		}
 	}
+	ret = gw_keylog_open(st);
+	if (ret) {
+		fprintf(stderr, "gp-testgw: %s: %s\n", st->start.keylog_path,
+			strerror(-ret));
+		return ret;
+	}
 	if (st->start.pin_file || st->start.verbose) {
 		ret = gw_tls_ctx_pin(st->tls, pin, sizeof(pin));
 		if (!ret && st->start.verbose)
@@ -168,7 +174,9 @@ static int start(struct gw_state *st, struct gw_loop *l)
 		return ret;
 	}
 	gw_log(st, "listening on %s, port %d", st->start.listen, port);
-	ret = gw_tun_start(l);
+	ret = gw_udp_start(l);
+	if (!ret)
+		ret = gw_tun_start(l);
 	if (ret)
 		return ret;
 	snprintf(text, sizeof(text), "%d\n", port);

@@ -276,6 +276,17 @@ static int set_esp_hmac(struct gw_state *st, const char *v)
 	return gw_esp_parse_algos(v, 1, &st->m.esp_hmac);
 }
 
+/* 0 (an ephemeral port) only before the socket is bound; a port given
+ * before then must be free (see gw_udp_start). */
+static int set_udp_port(struct gw_state *st, const char *v)
+{
+	int ret = oc_parse_int(v, st->udp ? 1 : 0, 65535, &st->m.udp_port);
+
+	if (!ret && !st->udp)
+		st->start.udp_port_given = 1;
+	return ret;
+}
+
 static int set_cookie_error(struct gw_state *st, const char *v)
 {
 	if (strcmp(v, "xml") && strcmp(v, "plain"))
@@ -390,8 +401,10 @@ static const struct gw_opt opts[] = {
 	{ "gw-address", "ADDR", 0, OPT_FN, 0, set_gw_address,
 	  "getconfig's <gw-address> (<gw-address-v6> for IPv6; default the "
 	  "address the client reached)" },
-	{ "udp-port", "PORT", 0, OPT_INT, S(m.udp_port), NULL,
-	  "<ipsec><udp-port> (default 4501)", 1, 65535 },
+	{ "udp-port", "PORT", 0, OPT_FN, 0, set_udp_port,
+	  "the ESP socket's port and <ipsec><udp-port> (default 4501, or "
+	  "an ephemeral port when 4501 is taken; 0: ephemeral); at run "
+	  "time only what getconfig says changes" },
 	{ "esp-enc", "LIST", 0, OPT_FN, 0, set_esp_enc,
 	  "ESP ciphers allowed, of aes-128-cbc,aes-256-cbc; the first of "
 	  "the client's offer that is allowed wins (default both)" },
@@ -419,6 +432,23 @@ static const struct gw_opt opts[] = {
 	  NULL, "fault: keepalive frames get no answer" },
 	{ "malformed-frame", NULL, 0, OPT_BOOL, S(m.malformed_frame), NULL,
 	  "fault: each HTTPS tunnel gets one frame with a bad magic" },
+	{ "esp-drop", NULL, 0, OPT_BOOL, S(m.esp_drop), NULL,
+	  "fault: drop all UDP, both ways (a firewall)" },
+	{ "esp-stop-after", "SECONDS", 0, OPT_INT, S(m.esp_stop_after), NULL,
+	  "fault: this long after a session's first valid ESP packet, drop "
+	  "its ESP both ways (0: off, the default)", 0, 24 * 3600 },
+	{ "esp-ignore-probes", NULL, 0, OPT_BOOL, S(m.esp_ignore_probes),
+	  NULL, "fault: ESP probes get no answer; other packets pass" },
+	{ "esp-reorder", "N", 0, OPT_INT, S(m.esp_reorder), NULL,
+	  "fault: hold back every Nth outbound ESP packet and send it after "
+	  "the next one (0: off)", 0, 1000000 },
+	{ "esp-duplicate", "N", 0, OPT_INT, S(m.esp_duplicate), NULL,
+	  "fault: send every Nth outbound ESP packet twice (0: off)", 0,
+	  1000000 },
+	{ "keylog", "FILE", START, OPT_STR, S(start.keylog_path), NULL,
+	  "append two lines per getconfig to FILE, 'spi=0x... dir=c2s|s2c "
+	  "enc=... ekey=HEX hmac=... akey=HEX': a test aid to decrypt "
+	  "captures; FILE holds the ESP keys on purpose" },
 	{ "tun", "NAME", START, OPT_STR, S(start.tun_name), NULL,
 	  "create TUN device NAME in this namespace, give it --tun-addr "
 	  "(and --tun-addr6 with an IPv6 pool), route the pools to it; "

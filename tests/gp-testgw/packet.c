@@ -4,14 +4,23 @@
  * gateway's namespace routes it; without one the gateway answers echo
  * requests to its own tunnel address (--tun-addr, --tun-addr6) itself,
  * so tests without a TUN device can still check that traffic flows, and
- * passes packets between its clients.
+ * passes packets between its clients. Either tunnel may carry a packet
+ * both ways: ESP when the session has it up, else HTTPS.
  *
  * A client may only send from the address getconfig gave it.
+ *
+ * ESP probes (PROTOCOL.md section 10) are answered here too, as echo
+ * replies, whatever the TUN device: a probe's destination is the
+ * gateway's public address, which the kernel would answer too, but then
+ * an ignored probe (the esp-ignore-probes fault) would be answered all
+ * the same.
  */
 #include <config.h>
 
+#include <errno.h>
 #include <string.h>
 
+#include "gp-probe.h"
 #include "gw.h"
 
 #define PROTO_ICMP	1
@@ -144,31 +153,122 @@ static int owns(const struct gw_session *s, int family,
 	return s->ip6[0] && !memcmp(src, s->ip6_bin, 16);
 }
 
+/* ---- ESP probes -------------------------------------------------------- */
+
+static int probe_dst(const struct gw_session *s, int family,
+		     const unsigned char *dst)
+{
+	static const unsigned char any[16];
+	size_t n = family == 4 ? 4 : 16;
+
+	if (s->gw_family != family)
+		return 0;
+	return !memcmp(s->gw_addr, any, n) || !memcmp(s->gw_addr, dst, n);
+}
+
+static int magic_at(const unsigned char *icmp, size_t icmp_len)
+{
+	return icmp_len >= 8 + GP_PROBE_MAGIC_LEN &&
+	       !memcmp(icmp + 8, gp_probe_magic, GP_PROBE_MAGIC_LEN);
+}
+
+/* Fragments cannot be probes: DF may be set, MF and the offset not. */
+static size_t probe4(const struct gw_session *s, unsigned char *p,
+		     size_t len)
+{
+	size_t ihl = (size_t)(p[0] & 15) * 4, tot = be16(p + 2);
+	unsigned char *icmp = p + ihl;
+
+	if (tot > len || tot < ihl + 8 || p[9] != PROTO_ICMP ||
+	    (be16(p + 6) & 0x3fff) || !owns(s, 4, p + 12) ||
+	    !probe_dst(s, 4, p + 16) || icmp[0] != ICMP_ECHO ||
+	    icmp[1] != 0 || !magic_at(icmp, tot - ihl))
+		return 0;
+	swap(p + 12, p + 16, 4);
+	p[8] = TTL;
+	put_sum(p + 10, 0);
+	put_sum(p + 10, sum_fold(sum_add(0, p, ihl)));
+	icmp[0] = ICMP_REPLY;
+	put_sum(icmp + 2, 0);
+	put_sum(icmp + 2, sum_fold(sum_add(0, icmp, tot - ihl)));
+	return tot;
+}
+
+/* Probes carry no extension headers (section 10). */
+static size_t probe6(const struct gw_session *s, unsigned char *p,
+		     size_t len)
+{
+	size_t plen = be16(p + 4);
+	unsigned char *icmp = p + 40;
+
+	if (40 + plen > len || plen < 8 || p[6] != PROTO_ICMPV6 ||
+	    !owns(s, 6, p + 8) || !probe_dst(s, 6, p + 24) ||
+	    icmp[0] != ICMP6_ECHO || icmp[1] != 0 || !magic_at(icmp, plen))
+		return 0;
+	swap(p + 8, p + 24, 16);
+	p[7] = TTL;
+	icmp[0] = ICMP6_REPLY;
+	put_sum(icmp + 2, 0);
+	put_sum(icmp + 2, sum6(p, plen));
+	return 40 + plen;
+}
+
+size_t gw_probe_answer(const struct gw_session *s, unsigned char *pkt,
+		       size_t len)
+{
+	const unsigned char *src, *dst;
+	int family = gw_packet_addrs(pkt, len, &src, &dst);
+
+	if (family == 4)
+		return probe4(s, pkt, len);
+	if (family == 6)
+		return probe6(s, pkt, len);
+	return 0;
+}
+
+/* ---- Routing ----------------------------------------------------------- */
+
+static struct gw_session *session_by_addr(const struct gw_state *st,
+					  int family,
+					  const unsigned char *addr)
+{
+	struct gw_tunnel *t = gw_tunnel_by_addr(st, family, addr);
+
+	if (t && gw_tunnel_session(t))
+		return gw_tunnel_session(t);
+	return gw_esp_by_addr(st, family, addr);
+}
+
+int gw_packet_to_session(struct gw_state *st, struct gw_session *s,
+			 const unsigned char *pkt, size_t len)
+{
+	if (s && !s->tun && gw_esp_ready(s))
+		return gw_esp_send(st, s, pkt, len);
+	if (s && s->tun)
+		return gw_tunnel_send(s->tun, pkt, len);
+	st->stats.dropped++;
+	return -ENOTCONN;
+}
+
 /* Without a TUN device: our own address answers pings, other clients
  * get what is sent to them. */
-static void no_tun(struct gw_state *st, struct gw_tunnel *from,
+static void no_tun(struct gw_state *st, struct gw_session *from,
 		   unsigned char *pkt, size_t len, int family,
 		   const unsigned char *dst)
 {
-	struct gw_tunnel *to;
 	size_t n = family == 4 ? echo4(st, pkt, len) : echo6(st, pkt, len);
 
 	if (n) {
 		st->stats.pings++;
-		gw_tunnel_send(from, pkt, n);
+		gw_packet_to_session(st, from, pkt, n);
 		return;
 	}
-	to = gw_tunnel_by_addr(st, family, dst);
-	if (to)
-		gw_tunnel_send(to, pkt, len);
-	else
-		st->stats.dropped++;
+	gw_packet_to_session(st, session_by_addr(st, family, dst), pkt, len);
 }
 
-void gw_packet_from_client(struct gw_state *st, struct gw_tunnel *from,
+void gw_packet_from_client(struct gw_state *st, struct gw_session *s,
 			   unsigned char *pkt, size_t len)
 {
-	const struct gw_session *s = gw_tunnel_session(from);
 	const unsigned char *src, *dst;
 	int family = gw_packet_addrs(pkt, len, &src, &dst);
 
@@ -179,7 +279,7 @@ void gw_packet_from_client(struct gw_state *st, struct gw_tunnel *from,
 		return;
 	}
 	if (st->tun_fd < 0)
-		no_tun(st, from, pkt, len, family, dst);
+		no_tun(st, s, pkt, len, family, dst);
 	else if (gw_tun_write(st, pkt, len))
 		st->stats.dropped++;
 }
@@ -189,11 +289,7 @@ void gw_packet_to_client(struct gw_state *st, const unsigned char *pkt,
 {
 	const unsigned char *src, *dst;
 	int family = gw_packet_addrs(pkt, len, &src, &dst);
-	struct gw_tunnel *to = family ? gw_tunnel_by_addr(st, family, dst) :
-				NULL;
 
-	if (to)
-		gw_tunnel_send(to, pkt, len);
-	else
-		st->stats.dropped++;
+	gw_packet_to_session(st, family ? session_by_addr(st, family, dst) :
+			     NULL, pkt, len);
 }

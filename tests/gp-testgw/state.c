@@ -16,6 +16,7 @@
 #include <strings.h>
 
 #include "clock.h"
+#include "esp.h"
 #include "gw.h"
 #include "num.h"
 
@@ -77,7 +78,9 @@ int gw_state_init(struct gw_state *st)
 	    !st->m.domain || !st->start.listen || !st->tok || !st->sess ||
 	    oc_secret_set_str(&st->m.saml_cookie, "samlcookie"))
 		return -ENOMEM;
-	return 0;
+	/* Room for the largest datagram's packet, ESP around it. */
+	return oc_buf_init_room(&st->esp_tx, OC_ESP_HEADROOM,
+				GW_UDP_MAX + OC_ESP_TAILROOM);
 }
 
 static void modes_free(struct gw_modes *m)
@@ -109,6 +112,7 @@ static void startup_free(struct gw_startup *s)
 	free(s->tun_name);
 	free(s->tun_addr);
 	free(s->tun_addr6);
+	free(s->keylog_path);
 }
 
 void gw_state_free(struct gw_state *st)
@@ -126,6 +130,9 @@ void gw_state_free(struct gw_state *st)
 	startup_free(&st->start);
 	if (st->log)
 		fclose(st->log);
+	if (st->keylog)
+		fclose(st->keylog);
+	oc_buf_free(&st->esp_tx);
 	memset(st, 0, sizeof(*st));
 }
 
@@ -387,6 +394,7 @@ void gw_session_drop(struct gw_session *s)
 {
 	if (s->tun)
 		gw_tunnel_end(s->tun, "session ended");
+	gw_esp_end(s, "session ended");
 	session_clear(s);
 }
 

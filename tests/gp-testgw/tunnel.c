@@ -212,7 +212,7 @@ static void data_frame(struct gw_tunnel *t, uint16_t type,
 	if ((type == TYPE_IPV4 && version == 4) ||
 	    (type == TYPE_IPV6 && version == 6)) {
 		t->st->stats.bytes_in += len;
-		gw_packet_from_client(t->st, t, pkt, len);
+		gw_packet_from_client(t->st, t->s, pkt, len);
 		return;
 	}
 	/* Counted, not fatal: section 11 only calls magic and length
@@ -440,7 +440,8 @@ static struct gw_tunnel *tunnel_new(struct gw_loop *l, struct gw_session *s,
 	return t;
 }
 
-/* The session's one tunnel is @t now; its ESP keys are gone. */
+/* The session's one tunnel is @t now; its ESP keys and SAs are gone, so
+ * ESP packets under them meet an unknown SPI from now on. */
 static void tunnel_attach(struct gw_tunnel *t, struct gw_session *s)
 {
 	if (s->tun)
@@ -451,6 +452,7 @@ static void tunnel_attach(struct gw_tunnel *t, struct gw_session *s)
 	if (s->esp.valid)
 		gw_esp_drop(&s->esp);
 	s->esp.https_took_over = 1;
+	gw_esp_end(s, "the HTTPS tunnel took over");
 	t->next = t->st->tunnels;
 	t->st->tunnels = t;
 }
