@@ -157,6 +157,51 @@ kill -INT "$pid" 2>/dev/null
 n=0
 while kill -0 "$pid" 2>/dev/null && [ $n -lt 100 ]; do sleep 0.1; n=$((n + 1)); done
 
+# As NetworkManager runs us: an unprivileged process, a persistent TUN
+# device made for it, the cookie on a pipe, syslog, a script that only
+# reports (NetworkManager configures the device itself).
+cat >"$ns_tmp/nmscript" <<'EOF2'
+#!/bin/sh
+[ "$reason" = connect ] && env | sort >"$OC_TEST_NMDIR/env.nm"
+exit 0
+EOF2
+chmod 755 "$ns_tmp/nmscript"
+nmdir=$(mktemp -d)
+chmod 777 "$nmdir"
+cp "$ns_tmp/nmscript" "$nmdir/nmscript"
+in_cl ip tuntap add dev nmtun0 mode tun user nobody group nogroup
+login
+chmod 644 "$ns_tmp/cookie"
+OC_TEST_NMDIR="$nmdir" ip netns exec "$NS_CL" setpriv --reuid=nobody \
+	--regid=nogroup --clear-groups "$TOP_BUILDDIR/openconnect" \
+	--protocol=gp --servercert "$gw_pin" --syslog --cookie-on-stdin \
+	--script "$nmdir/nmscript" --interface nmtun0 \
+	--resolve "gateway.test:$GW_IP" "$url" <"$ns_tmp/cookie" \
+	>"$ns_tmp/nm.log" 2>&1 &
+nm=$!
+ns_pids="$ns_pids $nm"
+n=0
+while [ ! -s "$nmdir/env.nm" ] && [ $n -lt 100 ]; do sleep 0.1; n=$((n + 1)); done
+if [ -s "$nmdir/env.nm" ]; then
+	addr=$(sed -n 's/^INTERNAL_IP4_ADDRESS=//p' "$nmdir/env.nm")
+	in_cl ip addr add "$addr/32" dev nmtun0
+	in_cl ip link set nmtun0 up
+	in_cl ip route add 198.19.0.0/16 dev nmtun0
+	sleep 1
+	in_cl ping -c 3 -i 0.3 -W 2 "$INNER_IP" >"$ns_tmp/nmping" 2>&1 &&
+		t_ok "unprivileged, on a persistent TUN device, as NetworkManager runs it" ||
+		t_fail "NetworkManager-style run: ping" "$(cat "$ns_tmp/nmping")"
+else
+	t_fail "NetworkManager-style run" "$(tail -5 "$ns_tmp/nm.log")"
+fi
+kill -INT "$nm" 2>/dev/null
+wait "$nm"
+rc=$?
+[ $rc -eq 0 ] && t_ok "SIGINT ends it with exit 0, as NetworkManager expects" ||
+	t_fail "NetworkManager-style SIGINT (exit $rc)"
+rm -rf "$nmdir"
+in_cl ip link del nmtun0 2>/dev/null
+
 # Debian's openconnect over our gateway's HTTPS tunnel.
 if [ -x /usr/sbin/openconnect ]; then
 	in_cl timeout 60 /usr/sbin/openconnect --protocol=gp --no-dtls \
