@@ -676,6 +676,9 @@ const char *oc_http_header(const struct oc_http_resp *r, const char *name)
 void oc_http_resp_free(struct oc_http_resp *r)
 {
 	free_headers(r);
+	/* Answers carry cookies and ESP keys: wipe them whatever they are. */
+	if (r->body.mem)
+		oc_wipe(r->body.data, r->body.len);
 	oc_buf_free(&r->body);
 	r->status = 0;
 	r->keep_alive = 0;
