@@ -269,16 +269,9 @@ static int setup_ctx(const struct oc_log *lg, const struct oc_tls_conf *conf,
 static int host_is_ip(const char *host, char *out, size_t outlen)
 {
 	unsigned char a[16];
-	size_t len = strlen(host);
 
-	if (len >= 2 && host[0] == '[' && host[len - 1] == ']') {
-		host++;
-		len -= 2;
-	}
-	if (!len || len >= outlen)
+	if (oc_host_unbracket(host, out, outlen))
 		return -EINVAL;
-	memcpy(out, host, len);
-	out[len] = '\0';
 	return inet_pton(AF_INET, out, a) == 1 ||
 	       inet_pton(AF_INET6, out, a) == 1;
 }

@@ -121,20 +121,10 @@ static void format_addr(const struct sockaddr *sa, char *out, size_t outlen)
 		snprintf(out, outlen, "%s:%d", ip, port);
 }
 
-/* Names the address to look up: the --resolve IP, or @host without the
- * brackets of an IPv6 literal. */
-static int lookup_name(const struct oc_tls_conf *conf, const char *host,
-		       char *out, size_t outlen, int *numeric)
+int oc_host_unbracket(const char *host, char *out, size_t outlen)
 {
 	size_t len = strlen(host);
 
-	*numeric = 0;
-	if (conf->resolve_host && conf->resolve_ip &&
-	    !strcasecmp(conf->resolve_host, host)) {
-		host = conf->resolve_ip;
-		len = strlen(host);
-		*numeric = 1;
-	}
 	if (len >= 2 && host[0] == '[' && host[len - 1] == ']') {
 		host++;
 		len -= 2;
@@ -144,6 +134,20 @@ static int lookup_name(const struct oc_tls_conf *conf, const char *host,
 	memcpy(out, host, len);
 	out[len] = '\0';
 	return 0;
+}
+
+/* Names the address to look up: the --resolve IP, or @host without the
+ * brackets of an IPv6 literal. */
+static int lookup_name(const struct oc_tls_conf *conf, const char *host,
+		       char *out, size_t outlen, int *numeric)
+{
+	*numeric = 0;
+	if (conf->resolve_host && conf->resolve_ip &&
+	    !strcasecmp(conf->resolve_host, host)) {
+		host = conf->resolve_ip;
+		*numeric = 1;
+	}
+	return oc_host_unbracket(host, out, outlen);
 }
 
 static int resolve(const struct oc_log *lg, const struct oc_tls_conf *conf,

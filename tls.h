@@ -118,6 +118,10 @@ int oc_pin_check(const char *pin, const struct oc_cert_ids *ids);
 int oc_pin_parse(const char *pin, unsigned int *bits);
 void oc_pin_format(const struct oc_cert_ids *ids, char out[OC_PIN_LEN]);
 
+/* Copies @host into @out without the brackets of an IPv6 literal;
+ * -EINVAL when empty or longer than @outlen allows (a name is never cut). */
+int oc_host_unbracket(const char *host, char *out, size_t outlen);
+
 /* Backend interface, used by ssl.c only. */
 struct oc_tls_verdict {
 	int verified;		/* chain and host name verified */
