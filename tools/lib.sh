@@ -4,6 +4,15 @@
 
 top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 build="$top/build"
+configure_flags=()
+
+# --sanitize: a separate build with AddressSanitizer and UBSan.
+use_sanitizers() {
+	build="$top/build-sanitize"
+	configure_flags=(CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer"
+			 LDFLAGS="-fsanitize=address,undefined")
+	export ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
+}
 
 # Debian packages the build, the tests and the demo need.
 deb_packages=(
@@ -51,7 +60,7 @@ build_all() {
 	mkdir -p "$build"
 	cd "$build"
 	if [ ! -f Makefile ] || [ "$top/configure" -nt config.status ]; then
-		quietly "$top/configure" -q
+		quietly "$top/configure" -q "${configure_flags[@]}"
 	fi
 	quietly make -j"$(nproc)"
 }
