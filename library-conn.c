@@ -214,7 +214,7 @@ const char *openconnect_get_dtls_cipher(struct openconnect_info *v)
 
 const char *openconnect_get_cstp_cipher(struct openconnect_info *v)
 {
-	return v->run.https.tls ? "TLS" : NULL;
+	return oc_tls_cipher_name(v->run.https.tls);
 }
 
 void oc_run_init(struct oc_run *r)

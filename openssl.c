@@ -500,6 +500,11 @@ ssize_t oc_tls_write(struct oc_tls *t, const void *buf, size_t len)
 	return ret;
 }
 
+const char *oc_tls_cipher_name(const struct oc_tls *t)
+{
+	return t ? SSL_get_cipher_name(t->ssl) : NULL;
+}
+
 size_t oc_tls_pending(const struct oc_tls *t)
 {
 	int n = SSL_pending(t->ssl);

@@ -100,6 +100,8 @@ ssize_t oc_tls_read_wait(struct oc_tls *t, void *buf, size_t len,
 			 int timeout_ms);
 int oc_tls_write_all(struct oc_tls *t, const void *buf, size_t len,
 		     int timeout_ms);
+/* The negotiated cipher suite, e.g. "TLS_AES_256_GCM_SHA384". */
+const char *oc_tls_cipher_name(const struct oc_tls *t);
 /* Bytes already decrypted and waiting in the backend. */
 size_t oc_tls_pending(const struct oc_tls *t);
 int oc_tls_fd(const struct oc_tls *t);
