@@ -363,6 +363,9 @@ static void build_pollfds(const struct openconnect_info *v,
 {
 	const struct oc_run *r = &v->run;
 	int room = !oc_pktq_full(&r->to_tun);
+	/* Queued packets wake us as soon as their transport can take them;
+	 * waiting for the TUN device would not do when the queue is full. */
+	int queued = r->to_net.n > 0;
 
 	memset(pfd, 0, NFDS * sizeof(*pfd));
 	pfd[FD_CMD].fd = r->cmd_rd;
@@ -371,10 +374,14 @@ static void build_pollfds(const struct openconnect_info *v,
 	pfd[FD_TUN].events = (oc_pktq_full(&r->to_net) ? 0 : POLLIN) |
 			     (r->to_tun.n ? POLLOUT : 0);
 	pfd[FD_ESP].fd = r->esp.fd;
-	pfd[FD_ESP].events = room ? POLLIN : 0;
+	pfd[FD_ESP].events = (room ? POLLIN : 0) |
+			     (queued && oc_tunsm_data_on_esp(&r->sm) ? POLLOUT
+								     : 0);
 	pfd[FD_HTTPS].fd = r->https.tls ? oc_tls_fd(r->https.tls) : -1;
 	pfd[FD_HTTPS].events = (room ? POLLIN : 0) |
-			       (oc_https_wants_write(v) ? POLLOUT : 0);
+			       (oc_https_wants_write(v) ||
+				(queued && oc_tunsm_data_on_https(&r->sm)) ?
+				POLLOUT : 0);
 }
 
 static void https_failed(struct openconnect_info *v, int ret)

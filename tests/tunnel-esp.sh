@@ -133,6 +133,25 @@ else
 	t_fail "UDP blocked from the start" "$(tail -5 "$ns_tmp/drop.log")"
 fi
 stop_client
+
+# The same while packets pile up during the hold-off (more than the queue
+# holds): they must flow as soon as the HTTPS tunnel is up.
+login
+ns_client "$ns_tmp/pile.log" --cookie-on-stdin -s "$script" -v "$url"
+wait_for "$ns_tmp/pile.log" "probing ESP" 10
+in_cl timeout 30 ping -D -i 0.05 -c 300 -W 1 "$INNER_IP" >"$ns_tmp/pile.ping" 2>&1 &
+ping_pid=$!
+if wait_for "$ns_tmp/pile.log" "HTTPS tunnel connected" 15; then
+	t0=$(date +%s.%N)
+	wait_for "$ns_tmp/pile.ping" "bytes from" 5 &&
+		t_ok "packets queued during the hold-off flow at once on HTTPS" ||
+		t_fail "queued packets stuck after the fallback" "$(tail -3 "$ns_tmp/pile.ping")"
+else
+	t_fail "fallback with packets queued" "$(tail -5 "$ns_tmp/pile.log")"
+fi
+kill "$ping_pid" 2>/dev/null
+wait "$ping_pid" 2>/dev/null
+stop_client
 control "esp-drop=0"
 
 # UDP dropped mid-session: HTTPS within 2 x DPD; a TCP stream survives.
