@@ -44,6 +44,7 @@ struct gw_tunnel {
 	short want_r;		/* poll events TLS waits for, reading */
 	short want_w;		/* and writing */
 	int bad_sent;		/* the malformed-frame fault is done */
+	size_t unit_left;	/* bytes of the frame being written */
 	uint64_t frames_in;
 	uint64_t frames_out;
 	char peer[64];
@@ -165,23 +166,38 @@ static void send_raw(struct gw_tunnel *t, const unsigned char *p, size_t n)
 	t->st->stats.frames_out++;
 }
 
+/* Bytes of the next unit to write at the cursor: a whole frame, so each
+ * frame goes out in a TLS record of its own as real gateways send them
+ * (and as OpenConnect 9 expects); anything else (START_TUNNEL, a
+ * malformed frame) as it is. */
+static size_t next_unit(const struct oc_buf *out)
+{
+	const unsigned char *p = oc_buf_cur(out);
+	size_t n = oc_buf_avail(out);
+
+	if (n >= 16 && p[0] == 0x1a && p[1] == 0x2b && p[2] == 0x3c &&
+	    p[3] == 0x4d && 16 + (size_t)(p[6] << 8 | p[7]) <= n)
+		return 16 + (size_t)(p[6] << 8 | p[7]);
+	return n > READ_CHUNK ? READ_CHUNK : n;
+}
+
 /* 0 once everything queued is written, -EAGAIN when TLS must wait. */
 static int tunnel_flush(struct gw_tunnel *t)
 {
-	size_t n;
 	ssize_t w;
 
 	if (oc_buf_error(&t->out))
 		return oc_buf_error(&t->out);
 	while (oc_buf_avail(&t->out)) {
-		n = oc_buf_avail(&t->out);
-		w = gw_tls_write(t->tls, oc_buf_cur(&t->out),
-				 n > READ_CHUNK ? READ_CHUNK : n);
+		if (!t->unit_left)
+			t->unit_left = next_unit(&t->out);
+		w = gw_tls_write(t->tls, oc_buf_cur(&t->out), t->unit_left);
 		if (w < 0) {
 			t->want_w = gw_tls_want(t->tls);
 			return (int)w;
 		}
 		oc_buf_skip(&t->out, (size_t)w);
+		t->unit_left -= (size_t)w;
 	}
 	oc_buf_reset(&t->out);
 	return 0;
