@@ -704,6 +704,8 @@ int gw_loop_run(struct gw_loop *l);
 void gw_loop_free(struct gw_loop *l);
 /* Listens on "ADDR:PORT" / "[V6]:PORT" (numeric); the bound port in
  * *port. */
+/* The local port a socket is bound to, or a negative errno. */
+int gw_bound_port(int fd);
 int gw_listen(struct gw_loop *l, const char *spec, int *port);
 
 /* ---- conn.c ------------------------------------------------------------ */

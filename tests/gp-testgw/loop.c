@@ -257,7 +257,7 @@ static int bind_socket(const char *spec, int *out)
 	return ret;
 }
 
-static int bound_port(int fd)
+int gw_bound_port(int fd)
 {
 	struct sockaddr_storage ss;
 	socklen_t sl = sizeof(ss);
@@ -286,6 +286,6 @@ int gw_listen(struct gw_loop *l, const char *spec, int *port)
 	li->w.cb = listener_cb;
 	li->w.release = listener_release;
 	gw_loop_add(l, &li->w);
-	*port = bound_port(fd);
+	*port = gw_bound_port(fd);
 	return *port < 0 ? *port : 0;
 }

@@ -240,18 +240,6 @@ static int bind_udp(const char *host, int port, int *fd_out, int *family)
 	return ret;
 }
 
-static int bound_port(int fd)
-{
-	struct sockaddr_storage ss;
-	socklen_t sl = sizeof(ss);
-
-	if (getsockname(fd, (struct sockaddr *)&ss, &sl))
-		return -errno;
-	if (ss.ss_family == AF_INET6)
-		return ntohs(((struct sockaddr_in6 *)&ss)->sin6_port);
-	return ntohs(((struct sockaddr_in *)&ss)->sin_port);
-}
-
 /* The port asked for; the default one falls back to an ephemeral port
  * when taken, so that several gateways can share a loopback. */
 static int udp_socket(struct gw_state *st, int *fd, int *family)
@@ -279,7 +267,7 @@ int gw_udp_start(struct gw_loop *l)
 	int fd = -1, family = 0, port, ret = udp_socket(st, &fd, &family);
 
 	if (!ret) {
-		port = bound_port(fd);
+		port = gw_bound_port(fd);
 		ret = port < 0 ? port : 0;
 	}
 	if (!ret) {
