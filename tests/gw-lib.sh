@@ -9,6 +9,11 @@ oc="$TOP_BUILDDIR/openconnect"
 gwbin="$TOP_BUILDDIR/tests/gp-testgw/gp-testgw"
 tmp=$(mktemp -d)
 gw_pid=
+# GW_VALGRIND=1: the gateway runs under valgrind; gw_finish fails on any
+# error or leak.
+gw_vg=
+[ -n "${GW_VALGRIND:-}" ] &&
+	gw_vg="valgrind -q --leak-check=full --error-exitcode=3 --log-file=$tmp/vg.%p"
 
 gw_stop() {
 	if [ -n "$gw_pid" ]; then
@@ -24,11 +29,11 @@ trap 'exit 1' INT TERM HUP PIPE
 gw_start() {
 	gw_stop
 	rm -f "$tmp/port" "$tmp/pin" "$tmp/gw.log"
-	"$gwbin" --port-file "$tmp/port" --pin-file "$tmp/pin" \
+	$gw_vg "$gwbin" --port-file "$tmp/port" --pin-file "$tmp/pin" \
 		--log "$tmp/gw.log" --control "$@" 2>"$tmp/gw.err" &
 	gw_pid=$!
 	i=0
-	while [ ! -s "$tmp/port" ] && [ $i -lt 100 ]; do
+	while [ ! -s "$tmp/port" ] && [ $i -lt 400 ]; do
 		kill -0 "$gw_pid" 2>/dev/null || break
 		sleep 0.05
 		i=$((i + 1))
@@ -37,6 +42,26 @@ gw_start() {
 	pin=$(cat "$tmp/pin" 2>/dev/null)
 	url="https://localhost:$port"
 	[ -n "$port" ] || { sed 's/^/# gw: /' "$tmp/gw.err"; return 1; }
+}
+
+# gw_finish: stops the gateway; 0 when it exited cleanly (under valgrind:
+# with no error and no leak).
+gw_finish() {
+	_st=0
+	[ -n "$gw_pid" ] || return 1
+	kill "$gw_pid" 2>/dev/null
+	wait "$gw_pid" || _st=$?
+	gw_pid=
+	[ $_st -eq 0 ] && return 0
+	echo "# gateway exit status $_st"
+	cat "$tmp"/vg.* 2>/dev/null | head -n 20 | sed 's/^/# /'
+	return 1
+}
+
+# gw_quiet: 0 when the gateway logged no warning.
+gw_quiet() {
+	grep '^warning' "$tmp/gw.log" 2>/dev/null | head -n 5 | sed 's/^/# /'
+	! grep -q '^warning' "$tmp/gw.log" 2>/dev/null
 }
 
 # gw_must ARGS...: gw_start, or end the test as failed.

@@ -5,22 +5,10 @@
 # openconnect --authenticate prints COOKIE= (exit 0) where a real gateway
 # would let it in, and fails (no COOKIE=, exit non-zero) where it would
 # not. Needs /usr/sbin/openconnect and curl; skips without them.
-. "$TOP_SRCDIR/tests/tap.sh"
+. "$TOP_SRCDIR/tests/gw-lib.sh"
 
-gw="$TOP_BUILDDIR/tests/gp-testgw/gp-testgw"
 oc=${OPENCONNECT:-/usr/sbin/openconnect}
 totp=JBSWY3DPEHPK3PXP
-tmp=$(mktemp -d)
-pid=
-cleanup() {
-	if [ -n "$pid" ]; then
-		kill "$pid" 2>/dev/null
-		wait "$pid" 2>/dev/null
-	fi
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM HUP PIPE
 
 # Every mode switched off again: the flows share one gateway.
 reset='2fa=none&totp-secret=&saml=none&portal-cookie=0&portal-only=0'
@@ -134,7 +122,7 @@ t_plan $((n + 2))
 why=
 [ -x "$oc" ] || why="no $oc (Debian package openconnect)"
 command -v curl >/dev/null 2>&1 || why=${why:-"no curl"}
-[ -x "$gw" ] || why=${why:-"no gateway at $gw"}
+[ -x "$gwbin" ] || why=${why:-"no gateway at $gwbin"}
 if [ -n "$why" ]; then
 	mode=skip
 	t_skip "gateway starts" "$why"
@@ -143,39 +131,24 @@ if [ -n "$why" ]; then
 	exit 0
 fi
 
-"$gw" --port-file "$tmp/port" --pin-file "$tmp/pin" --log "$tmp/log" \
-	--user alice:secret --control --strict 2>"$tmp/err" &
-pid=$!
-i=0
-while [ ! -s "$tmp/port" ] && [ $i -lt 100 ] && kill -0 "$pid" 2>/dev/null
-do
-	sleep 0.1
-	i=$((i + 1))
-done
-if [ ! -s "$tmp/port" ]; then
-	t_fail "gateway starts" "$(tail -n 5 "$tmp/err")"
+if ! gw_start --user alice:secret --strict; then
+	t_fail "gateway starts"
 	mode=skip why="no gateway"
 	flows
 	t_skip "gateway stops cleanly" "$why"
 	exit 1
 fi
 t_ok "gateway starts"
-url=https://127.0.0.1:$(cat "$tmp/port")
-pin=$(cat "$tmp/pin")
+url=https://127.0.0.1:$port
 
 mode=run
 flows
 
 # --strict turned every deviation from official clients into a 400; a
 # warning line would mean openconnect sent something unexpected.
-kill "$pid"
-status=0
-wait "$pid" || status=$?
-pid=
-if [ $status -eq 0 ] && ! grep -q '^warning' "$tmp/log"; then
+if gw_finish && gw_quiet; then
 	t_ok "gateway stops cleanly, no warnings"
 else
-	t_fail "gateway stops cleanly, no warnings" "exit $status" \
-		"$(grep '^warning' "$tmp/log" | head -n 5)"
+	t_fail "gateway stops cleanly, no warnings"
 fi
 t_done
