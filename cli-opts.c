@@ -19,6 +19,7 @@ enum {
 	OPT_PROTOCOL = 0x100,
 	OPT_SERVERCERT,
 	OPT_CAFILE,
+	OPT_USERAGENT,
 	OPT_NO_SYSTEM_TRUST,
 	OPT_RESOLVE,
 	OPT_SNI,
@@ -52,6 +53,10 @@ static const struct option long_options[] = {
 	{ "protocol",		required_argument, NULL, OPT_PROTOCOL },
 	{ "servercert",		required_argument, NULL, OPT_SERVERCERT },
 	{ "cafile",		required_argument, NULL, OPT_CAFILE },
+	{ "certificate",	required_argument, NULL, 'c' },
+	{ "sslkey",		required_argument, NULL, 'k' },
+	{ "key-password",	required_argument, NULL, 'p' },
+	{ "useragent",		required_argument, NULL, OPT_USERAGENT },
 	{ "no-system-trust",	no_argument,	   NULL, OPT_NO_SYSTEM_TRUST },
 	{ "resolve",		required_argument, NULL, OPT_RESOLVE },
 	{ "sni",		required_argument, NULL, OPT_SNI },
@@ -163,9 +168,17 @@ static const char usage_text[] =
 "      --cafile=FILE           also trust the CA certificates in FILE\n"
 "      --no-system-trust       do not trust the system's CA store\n"
 "\n"
+"Client certificate:\n"
+"  -c, --certificate=FILE      client certificate: PEM (with the key, or\n"
+"                              see -k) or PKCS#12\n"
+"  -k, --sslkey=FILE           its private key (PEM), when not in FILE\n"
+"  -p, --key-password=PASS     password of the key or of the PKCS#12 file\n"
+"\n"
 "Network:\n"
 "      --resolve=HOST:IP       connect to IP whenever HOST is asked for\n"
 "      --sni=HOST              TLS server name to send\n"
+"      --useragent=STRING      User-Agent for proxies (requests to the VPN\n"
+"                              server always send PAN GlobalProtect)\n"
 "\n"
 "Interaction and output:\n"
 "      --non-inter             never prompt; fail instead\n"
@@ -292,6 +305,15 @@ static int apply_login_option(struct cli *cli, struct run_opts *ro, int opt,
 	case 'g':
 		ro->usergroup = arg;
 		return -1;
+	case 'c':
+		ro->cert = arg;
+		return -1;
+	case 'k':
+		ro->sslkey = arg;
+		return -1;
+	case 'p':
+		ro->key_password = arg;
+		return -1;
 	case OPT_AUTHGROUP:
 		free(cli->authgroup);
 		cli->authgroup = strdup(arg);
@@ -370,6 +392,8 @@ static int apply_option(struct cli *cli, int opt, const char *arg)
 		return openconnect_set_servercert(v, arg) ? EXIT_FAIL : -1;
 	case OPT_CAFILE:
 		return openconnect_set_cafile(v, arg) ? EXIT_FAIL : -1;
+	case OPT_USERAGENT:
+		return openconnect_set_useragent(v, arg) ? EXIT_FAIL : -1;
 	case OPT_NO_SYSTEM_TRUST:
 		openconnect_set_system_trust(v, 0);
 		return -1;
@@ -411,7 +435,7 @@ int cli_parse_options(struct cli *cli, struct run_opts *ro, int argc,
 {
 	int opt, ret;
 
-	while ((opt = getopt_long(argc, argv, "vqhVu:g:F:C:s:Si:m:Q:bU:l", long_options,
+	while ((opt = getopt_long(argc, argv, "vqhVu:g:F:C:s:Si:m:Q:bU:lc:k:p:", long_options,
 				  NULL)) != -1) {
 		if (opt == '?')
 			return usage_error("%s", "invalid option");

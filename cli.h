@@ -55,6 +55,9 @@ struct run_opts {
 	const char *setuid;
 	const char *csd_wrapper;
 	const char *csd_user;
+	const char *cert;		/* -c */
+	const char *sslkey;		/* -k */
+	const char *key_password;	/* -p */
 };
 
 /* Reads the options; -1 to go on, else the exit code. */

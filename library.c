@@ -190,6 +190,23 @@ int openconnect_set_cafile(struct openconnect_info *v, const char *cafile)
 	return set_str(&v->tls.cafile, cafile);
 }
 
+int openconnect_set_client_cert(struct openconnect_info *v, const char *cert,
+				const char *sslkey)
+{
+	if (!cert && sslkey)
+		return -EINVAL;
+	return set_str(&v->tls.cert, cert) ?: set_str(&v->tls.key, sslkey);
+}
+
+int openconnect_set_key_password(struct openconnect_info *v, const char *pass)
+{
+	if (!pass) {
+		oc_secret_clear(&v->tls.key_password);
+		return 0;
+	}
+	return oc_secret_set_str(&v->tls.key_password, pass);
+}
+
 void openconnect_set_system_trust(struct openconnect_info *v, unsigned val)
 {
 	v->tls.system_trust = !!val;

@@ -114,6 +114,22 @@ static int set_token(struct cli *cli, const struct run_opts *ro)
 	       EXIT_FAIL : 0;
 }
 
+/* -c, -k and -p. */
+static int set_client_cert(struct cli *cli, const struct run_opts *ro)
+{
+	if (ro->sslkey && !ro->cert)
+		return usage_error("%s", "--sslkey needs --certificate");
+	if (ro->key_password && !ro->cert)
+		return usage_error("%s", "--key-password needs --certificate");
+	if (!ro->cert)
+		return 0;
+	if (openconnect_set_client_cert(cli->vpn, ro->cert, ro->sslkey) ||
+	    (ro->key_password &&
+	     openconnect_set_key_password(cli->vpn, ro->key_password)))
+		return EXIT_FAIL;
+	return 0;
+}
+
 /* --csd-wrapper and --csd-user (a name or a number). */
 static int set_csd(struct cli *cli, const struct run_opts *ro)
 {
@@ -261,6 +277,8 @@ static int run(struct cli *cli, const struct run_opts *ro, const char *server)
 	if (ro->usergroup && openconnect_set_urlpath(v, ro->usergroup))
 		return EXIT_FAIL;
 	ret = set_token(cli, ro);
+	if (!ret)
+		ret = set_client_cert(cli, ro);
 	if (!ret)
 		ret = set_csd(cli, ro);
 	if (!ret)

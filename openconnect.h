@@ -167,6 +167,14 @@ int openconnect_set_cafile(struct openconnect_info *vpninfo,
 			   const char *cafile);
 void openconnect_set_system_trust(struct openconnect_info *vpninfo,
 				  unsigned val);
+/* The client certificate: a PEM file (certificate, maybe its chain and
+ * key) or PKCS#12; @sslkey a PEM key when it is elsewhere, else NULL.
+ * Read at each connection; NULL @cert: none. */
+int openconnect_set_client_cert(struct openconnect_info *vpninfo,
+				const char *cert, const char *sslkey);
+/* Password of the key or of the PKCS#12 file; never logged. */
+int openconnect_set_key_password(struct openconnect_info *vpninfo,
+				 const char *pass);
 /* "pin-sha256:BASE64" of the current server certificate, or NULL when no
  * connection has been made yet. */
 const char *openconnect_get_peer_cert_hash(struct openconnect_info *vpninfo);

@@ -25,6 +25,7 @@
 
 #include "clock.h"
 #include "log.h"
+#include "openssl-int.h"
 #include "tls.h"
 
 #if OPENSSL_VERSION_NUMBER < 0x30000000L
@@ -45,6 +46,11 @@ struct oc_tls {
 	int eof;			/* recv() saw the end of the stream */
 	int sys_errno;			/* errno of the last failed recv/send */
 	int fatal;			/* no close_notify after a failure */
+	int cert_asked;			/* the server asked for a client
+					 * certificate and we had none */
+	int cert_sent;			/* we have a client certificate */
+	int got_data;			/* a read has returned data */
+	int cert_hinted;		/* the user was told (see below) */
 	struct sockaddr_storage peer;
 	socklen_t peerlen;
 };
@@ -236,9 +242,43 @@ static int load_cafile(const struct oc_log *lg, SSL_CTX *ctx,
 	return 0;
 }
 
+/* Called when the server asks for a client certificate and none is set. */
+static int note_cert_request(SSL *ssl, X509 **x509, EVP_PKEY **pkey)
+{
+	struct oc_tls *t = SSL_get_app_data(ssl);
+
+	(void)x509;
+	(void)pkey;
+	if (t)
+		t->cert_asked = 1;
+	return 0;
+}
+
+/*
+ * A failure after the server asked for a certificate we lack is most
+ * likely its refusal; so is a connection that ends before any answer when
+ * we sent one (TLS 1.3 checks it after the client's handshake is done).
+ * Say so, once.
+ */
+static void hint_client_cert(struct oc_tls *t, int ret)
+{
+	if (ret >= 0 || ret == -EAGAIN || ret == -ETIMEDOUT ||
+	    ret == -ECANCELED || t->cert_hinted)
+		return;
+	if (t->cert_asked) {
+		t->cert_hinted = 1;
+		oc_err(t->lg, "The server asked for a client certificate; give one with --certificate");
+	} else if (t->cert_sent && !t->got_data) {
+		t->cert_hinted = 1;
+		oc_err(t->lg, "The server ended the connection before answering: it may not accept the client certificate");
+	}
+}
+
 static int setup_ctx(const struct oc_log *lg, const struct oc_tls_conf *conf,
 		     struct oc_tls *t)
 {
+	int ret;
+
 	t->ctx = SSL_CTX_new(TLS_client_method());
 	if (!t->ctx)
 		return -ENOMEM;
@@ -258,9 +298,16 @@ static int setup_ctx(const struct oc_log *lg, const struct oc_tls_conf *conf,
 		ERR_clear_error();
 		oc_dbg(lg, "Could not load the system trust store");
 	}
-	if (conf->cafile)
-		return load_cafile(lg, t->ctx, conf->cafile);
-	return 0;
+	if (conf->cafile) {
+		ret = load_cafile(lg, t->ctx, conf->cafile);
+		if (ret)
+			return ret;
+	}
+	if (!conf->cert) {
+		SSL_CTX_set_client_cert_cb(t->ctx, note_cert_request);
+		return 0;
+	}
+	return oc_openssl_client_cert(lg, t->ctx, conf);
 }
 
 /* Copies @host without the brackets of an IPv6 literal. Returns 1 for an
@@ -350,6 +397,7 @@ static int run_handshake(const struct oc_log *lg, const char *host,
 		ret = -ETIMEDOUT;
 	t->fatal = 1;
 	log_handshake_error(lg, host, ret);
+	hint_client_cert(t, ret);
 	return ret;
 }
 
@@ -453,6 +501,8 @@ int oc_tls_backend_handshake(const struct oc_log *lg,
 	t->ssl = SSL_new(t->ctx);
 	if (!t->ssl || attach_bio(t))
 		goto out;
+	SSL_set_app_data(t->ssl, t);
+	t->cert_sent = conf->cert != NULL;
 	ret = set_names(lg, conf, host, t->ssl);
 	if (!ret)
 		ret = run_handshake(lg, host, t, timeout_ms);
@@ -478,10 +528,13 @@ ssize_t oc_tls_read(struct oc_tls *t, void *buf, size_t len)
 		return -EINVAL;
 	ERR_clear_error();
 	n = SSL_read(t->ssl, buf, len > INT_MAX ? INT_MAX : (int)len);
-	if (n > 0)
+	if (n > 0) {
+		t->got_data = 1;
 		return n;
+	}
 	ret = map_error(t, n, 1);
 	log_io_error(t, "read", ret);
+	hint_client_cert(t, ret);
 	return ret;
 }
 
@@ -497,6 +550,7 @@ ssize_t oc_tls_write(struct oc_tls *t, const void *buf, size_t len)
 		return n;
 	ret = map_error(t, n, 0);
 	log_io_error(t, "write", ret);
+	hint_client_cert(t, ret);
 	return ret;
 }
 

@@ -36,12 +36,16 @@ void oc_tls_conf_init(struct oc_tls_conf *c)
 void oc_tls_conf_free(struct oc_tls_conf *c)
 {
 	free(c->cafile);
+	free(c->cert);
+	free(c->key);
+	oc_secret_clear(&c->key_password);
 	free(c->sni);
 	free(c->pin);
 	free(c->accepted_pin);
 	free(c->resolve_host);
 	free(c->resolve_ip);
-	c->cafile = c->sni = c->pin = c->accepted_pin = NULL;
+	c->cafile = c->cert = c->key = NULL;
+	c->sni = c->pin = c->accepted_pin = NULL;
 	c->resolve_host = c->resolve_ip = NULL;
 }
 

@@ -25,6 +25,7 @@
 #include <sys/socket.h>
 #include "openconnect.h"
 #include "log.h"
+#include "secret.h"
 
 #define OC_PIN_SHA256_PREFIX	"pin-sha256:"
 /* "pin-sha256:" + base64 of 32 bytes + NUL */
@@ -39,6 +40,9 @@ struct oc_cert_ids {
 
 struct oc_tls_conf {
 	char *cafile;			/* extra CAs (PEM); NULL: none */
+	char *cert;			/* client certificate, PEM or PKCS#12 */
+	char *key;			/* its key (PEM); NULL: in @cert */
+	struct oc_secret key_password;	/* of the key or the PKCS#12 file */
 	int system_trust;		/* use the system store (default 1) */
 	char *sni;			/* server name sent; NULL: host name */
 	char *pin;			/* --servercert; NULL: none */

@@ -29,11 +29,12 @@ for o in --protocol --servercert --cafile --no-system-trust --resolve \
 	 --token-mode --token-secret --disable-ipv6 --script --script-tun \
 	 --interface --no-dtls --dtls-local-port --mtu --base-mtu --force-dpd \
 	 --reconnect-timeout --queue-len --background --pid-file --setuid \
-	 --syslog --csd-wrapper --csd-user --force-trojan; do
+	 --syslog --csd-wrapper --csd-user --force-trojan --certificate \
+	 --sslkey --key-password --useragent; do
 	has "$o" >/dev/null || { echo "# help lacks $o"; helpok=1; }
 done
 # Options that do not exist yet must not be offered.
-for o in --proxy --certificate --sslkey --useragent; do
+for o in --proxy --libproxy; do
 	lacks "$o" || helpok=1
 done
 [ $helpok -eq 0 ] && t_ok "--help lists the options that exist" || t_fail "--help"

@@ -9,6 +9,11 @@
  *   expired.pem, expired-key.pem       signed by it, expired yesterday
  *   other-ca.pem                       a CA nobody trusts
  *   untrusted.pem, untrusted-key.pem   signed by that one
+ *   client.pem, client-key.pem         a client certificate of the test CA
+ *   client-both.pem                    the two in one file
+ *   client-enc-key.pem                 its key encrypted, password "keypass"
+ *   client.p12                         both as PKCS#12, password "keypass"
+ *   other-client.pem, -key.pem         a client certificate of other-ca
  *
  * Keys are EC P-256: quick to make and to use.
  */
@@ -25,6 +30,7 @@
 #include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
+#include <openssl/pkcs12.h>
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
 
@@ -46,7 +52,11 @@ struct cert_spec {
 	const char *san;	/* NULL for a CA */
 	long from;		/* validity, seconds from now */
 	long to;
+	int client;		/* for TLS clients, not servers */
 };
+
+/* The password of client-enc-key.pem and client.p12. */
+#define CLIENT_KEY_PASSWORD	"keypass"
 
 static const char *outdir;
 
@@ -122,7 +132,8 @@ static void add_exts(X509 *cert, X509 *issuer, const struct cert_spec *s)
 	add_ext(cert, issuer, NID_authority_key_identifier, "keyid");
 	add_ext(cert, issuer, NID_basic_constraints, "critical,CA:FALSE");
 	add_ext(cert, issuer, NID_key_usage, "critical,digitalSignature");
-	add_ext(cert, issuer, NID_ext_key_usage, "serverAuth");
+	add_ext(cert, issuer, NID_ext_key_usage,
+		s->client ? "clientAuth" : "serverAuth");
 	add_ext(cert, issuer, NID_subject_alt_name, s->san);
 }
 
@@ -208,6 +219,31 @@ static void write_chain(const struct issuer *server, const struct issuer *ca)
 	close_out(f);
 }
 
+/* The client certificate again: in one file with its key, with the key
+ * encrypted, and as PKCS#12. */
+static void write_client_forms(const struct issuer *c)
+{
+	FILE *f = open_out("client-both", ".pem", 1);
+	PKCS12 *p12;
+
+	if (!PEM_write_X509(f, c->cert) ||
+	    !PEM_write_PrivateKey(f, c->key, NULL, NULL, 0, NULL, NULL))
+		die("client-both.pem");
+	close_out(f);
+	f = open_out("client-enc-key", ".pem", 1);
+	if (!PEM_write_PKCS8PrivateKey(f, c->key, EVP_aes_256_cbc(), NULL, 0,
+				       NULL, (void *)CLIENT_KEY_PASSWORD))
+		die("client-enc-key.pem");
+	close_out(f);
+	p12 = PKCS12_create(CLIENT_KEY_PASSWORD, "oc test client", c->key,
+			    c->cert, NULL, 0, 0, 0, 0, 0);
+	f = open_out("client", ".p12", 1);
+	if (!p12 || !i2d_PKCS12_fp(f, p12))
+		die("client.p12");
+	close_out(f);
+	PKCS12_free(p12);
+}
+
 static void free_issuer(struct issuer *i)
 {
 	X509_free(i->cert);
@@ -230,7 +266,12 @@ int main(int argc, char **argv)
 					  -DAY, ten_years };
 	const struct cert_spec untrusted = { "untrusted", "localhost",
 					     SERVER_SAN, -DAY, ten_years };
-	struct issuer ca_i, other_i, server_i;
+	const struct cert_spec client = { "client", "alice", "email:alice@example.test",
+					  -DAY, ten_years, 1 };
+	const struct cert_spec other_client = { "other-client", "alice",
+						"email:alice@example.test",
+						-DAY, ten_years, 1 };
+	struct issuer ca_i, other_i, server_i, client_i;
 	size_t i;
 
 	if (argc != 2) {
@@ -249,6 +290,10 @@ int main(int argc, char **argv)
 		make_pair(&leaves[i], &ca_i, NULL);
 	make_pair(&other, NULL, &other_i);
 	make_pair(&untrusted, &other_i, NULL);
+	make_pair(&client, &ca_i, &client_i);
+	write_client_forms(&client_i);
+	make_pair(&other_client, &other_i, NULL);
+	free_issuer(&client_i);
 	free_issuer(&ca_i);
 	free_issuer(&other_i);
 	free_issuer(&server_i);

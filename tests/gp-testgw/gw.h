@@ -251,6 +251,8 @@ int gw_otp_check(const struct gw_state *st, const char *code);
 int gw_tls_ctx_new(const char *cert, const char *key,
 		   struct gw_tls_ctx **out);
 void gw_tls_ctx_free(struct gw_tls_ctx *c);
+/* Every client must then show a certificate that @cafile (PEM) verifies. */
+int gw_tls_ctx_require_client(struct gw_tls_ctx *c, const char *cafile);
 /* "pin-sha256:BASE64" of the certificate's public key, in @out. */
 int gw_tls_ctx_pin(struct gw_tls_ctx *c, char *out, size_t outlen);
 
@@ -495,6 +497,7 @@ struct gw_startup {
 	char *tun_addr6;		/* and IPv6 */
 	char *keylog_path;		/* --keylog: ESP keys, for tests */
 	int udp_port_given;		/* --udp-port on the command line */
+	char *client_ca;		/* --client-ca: require certificates */
 };
 
 struct gw_state {

@@ -157,6 +157,8 @@ static int start(struct gw_state *st, struct gw_loop *l)
 	ret = default_certs(st);
 	if (!ret)
 		ret = gw_tls_ctx_new(st->start.cert, st->start.key, &st->tls);
+	if (!ret && st->start.client_ca)
+		ret = gw_tls_ctx_require_client(st->tls, st->start.client_ca);
 	if (!ret)
 		ret = open_outputs(st);
 	if (!ret) {

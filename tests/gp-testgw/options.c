@@ -310,6 +310,8 @@ static const struct gw_opt opts[] = {
 	  "server certificate chain, PEM (default $CERTDIR/server.pem)" },
 	{ "key", "FILE", START, OPT_STR, S(start.key), NULL,
 	  "server key, PEM (default $CERTDIR/server-key.pem)" },
+	{ "client-ca", "FILE", START, OPT_STR, S(start.client_ca), NULL,
+	  "require a client certificate that this CA file (PEM) verifies" },
 	{ "log", "FILE", START, OPT_STR, S(start.log_path), NULL,
 	  "one line per request: method, path, field names, outcome" },
 	{ "control", NULL, START, OPT_BOOL, S(start.control), NULL,

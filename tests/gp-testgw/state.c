@@ -113,6 +113,7 @@ static void startup_free(struct gw_startup *s)
 	free(s->tun_addr);
 	free(s->tun_addr6);
 	free(s->keylog_path);
+	free(s->client_ca);
 }
 
 void gw_state_free(struct gw_state *st)

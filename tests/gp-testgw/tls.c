@@ -77,6 +77,22 @@ out:
 	return 0;
 }
 
+int gw_tls_ctx_require_client(struct gw_tls_ctx *c, const char *cafile)
+{
+	STACK_OF(X509_NAME) *names = SSL_load_client_CA_file(cafile);
+
+	if (!names || SSL_CTX_load_verify_locations(c->ctx, cafile, NULL) != 1) {
+		sk_X509_NAME_pop_free(names, X509_NAME_free);
+		fprintf(stderr, "gp-testgw: cannot load client CA %s\n", cafile);
+		ERR_print_errors_fp(stderr);
+		return -EINVAL;
+	}
+	SSL_CTX_set_client_CA_list(c->ctx, names);
+	SSL_CTX_set_verify(c->ctx, SSL_VERIFY_PEER |
+			   SSL_VERIFY_FAIL_IF_NO_PEER_CERT, NULL);
+	return 0;
+}
+
 void gw_tls_ctx_free(struct gw_tls_ctx *c)
 {
 	if (!c)
