@@ -20,6 +20,8 @@ enum {
 	OPT_SERVERCERT,
 	OPT_CAFILE,
 	OPT_USERAGENT,
+	OPT_NO_PROXY,
+	OPT_LIBPROXY,
 	OPT_NO_SYSTEM_TRUST,
 	OPT_RESOLVE,
 	OPT_SNI,
@@ -57,6 +59,9 @@ static const struct option long_options[] = {
 	{ "sslkey",		required_argument, NULL, 'k' },
 	{ "key-password",	required_argument, NULL, 'p' },
 	{ "useragent",		required_argument, NULL, OPT_USERAGENT },
+	{ "proxy",		required_argument, NULL, 'P' },
+	{ "no-proxy",		no_argument,	   NULL, OPT_NO_PROXY },
+	{ "libproxy",		no_argument,	   NULL, OPT_LIBPROXY },
 	{ "no-system-trust",	no_argument,	   NULL, OPT_NO_SYSTEM_TRUST },
 	{ "resolve",		required_argument, NULL, OPT_RESOLVE },
 	{ "sni",		required_argument, NULL, OPT_SNI },
@@ -177,6 +182,13 @@ static const char usage_text[] =
 "Network:\n"
 "      --resolve=HOST:IP       connect to IP whenever HOST is asked for\n"
 "      --sni=HOST              TLS server name to send\n"
+"  -P, --proxy=URL             reach the server through this proxy:\n"
+"                              http://[USER:PASS@]HOST[:PORT] or socks5://...\n"
+"                              (ESP still goes straight to the gateway)\n"
+"      --no-proxy              no proxy (the default)\n"
+#ifdef HAVE_LIBPROXY
+"      --libproxy              the proxy the system's configuration names\n"
+#endif
 "      --useragent=STRING      User-Agent for proxies (requests to the VPN\n"
 "                              server always send PAN GlobalProtect)\n"
 "\n"
@@ -394,6 +406,19 @@ static int apply_option(struct cli *cli, int opt, const char *arg)
 		return openconnect_set_cafile(v, arg) ? EXIT_FAIL : -1;
 	case OPT_USERAGENT:
 		return openconnect_set_useragent(v, arg) ? EXIT_FAIL : -1;
+	case 'P':
+		return openconnect_set_http_proxy(v, arg) ? EXIT_FAIL : -1;
+	case OPT_NO_PROXY:
+		openconnect_set_http_proxy(v, NULL);
+		openconnect_set_libproxy(v, 0);
+		return -1;
+	case OPT_LIBPROXY:
+#ifdef HAVE_LIBPROXY
+		openconnect_set_libproxy(v, 1);
+		return -1;
+#else
+		return usage_error("%s", "--libproxy: built without libproxy");
+#endif
 	case OPT_NO_SYSTEM_TRUST:
 		openconnect_set_system_trust(v, 0);
 		return -1;
@@ -435,7 +460,7 @@ int cli_parse_options(struct cli *cli, struct run_opts *ro, int argc,
 {
 	int opt, ret;
 
-	while ((opt = getopt_long(argc, argv, "vqhVu:g:F:C:s:Si:m:Q:bU:lc:k:p:", long_options,
+	while ((opt = getopt_long(argc, argv, "vqhVu:g:F:C:s:Si:m:Q:bU:lc:k:p:P:", long_options,
 				  NULL)) != -1) {
 		if (opt == '?')
 			return usage_error("%s", "invalid option");

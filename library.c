@@ -65,7 +65,7 @@ struct openconnect_info *openconnect_vpninfo_new(const char *useragent,
 	v->write_new_config = write_new_config;
 	v->process_auth_form = process_auth_form;
 	v->cbdata = privdata;
-	if (set_str(&v->useragent, useragent)) {
+	if (openconnect_set_useragent(v, useragent)) {
 		openconnect_vpninfo_free(v);
 		return NULL;
 	}
@@ -180,9 +180,54 @@ const char *openconnect_get_connect_url(struct openconnect_info *v)
 	return v->srv.connect_url;
 }
 
+/* Requests to the VPN server always say "PAN GlobalProtect", as the
+ * servers expect; this one goes to proxies. */
 int openconnect_set_useragent(struct openconnect_info *v, const char *ua)
 {
-	return set_str(&v->useragent, ua);
+	return set_str(&v->useragent, ua) ?:
+	       set_str(&v->tls.proxy.useragent, ua);
+}
+
+/* -P: an http:// or socks5:// proxy URL; NULL: none. */
+int openconnect_set_http_proxy(struct openconnect_info *v, const char *proxy)
+{
+	int ret;
+
+	if (!proxy) {
+		oc_proxy_clear(&v->tls.proxy);
+		return 0;
+	}
+	ret = oc_proxy_parse(proxy, &v->tls.proxy);
+	if (ret == -EINVAL)
+		oc_err(&v->log, "Invalid proxy '%s': expected http://[USER:PASS@]HOST[:PORT] or socks5://...",
+		       proxy);
+	return ret;
+}
+
+/* The authentication methods a proxy may be offered, comma-separated:
+ * of them only "basic" exists here. */
+int openconnect_set_proxy_auth(struct openconnect_info *v, const char *methods)
+{
+	const char *p = methods ? methods : "";
+	size_t n;
+	int basic = 0;
+
+	while (*p) {
+		n = strcspn(p, ",");
+		if (n == 5 && !strncasecmp(p, "basic", 5))
+			basic = 1;
+		else if (n)
+			oc_dbg(&v->log, "Proxy authentication '%.*s' is not supported",
+			       (int)n, p);
+		p += n + (p[n] == ',');
+	}
+	v->tls.proxy.no_basic = !basic;
+	return 0;
+}
+
+void openconnect_set_libproxy(struct openconnect_info *v, int on)
+{
+	v->tls.proxy_auto = !!on;
 }
 
 int openconnect_set_cafile(struct openconnect_info *v, const char *cafile)

@@ -33,6 +33,8 @@ void openconnect_set_esp_holdoff(struct openconnect_info *v, int ms);
 void openconnect_set_base_mtu(struct openconnect_info *v, int mtu);
 /* --dtls-local-port: the local UDP port for ESP (0: any). */
 void openconnect_set_esp_local_port(struct openconnect_info *v, int port);
+/* --libproxy: the proxy comes from the system's configuration. */
+void openconnect_set_libproxy(struct openconnect_info *v, int on);
 /* Logs the connection and its counters at info level (as SIGUSR1 does). */
 void openconnect_get_counters(struct openconnect_info *v);
 

@@ -162,6 +162,13 @@ int openconnect_get_port(struct openconnect_info *vpninfo);
 const char *openconnect_get_connect_url(struct openconnect_info *vpninfo);
 int openconnect_set_useragent(struct openconnect_info *vpninfo,
 			      const char *useragent);
+/* The proxy for the HTTPS connections: "http://[USER:PASS@]HOST[:PORT]"
+ * or "socks5://..."; NULL: none. ESP goes straight to the gateway. */
+int openconnect_set_http_proxy(struct openconnect_info *vpninfo,
+			       const char *proxy);
+/* Which proxy authentication methods may be used ("basic"). */
+int openconnect_set_proxy_auth(struct openconnect_info *vpninfo,
+			       const char *methods);
 
 int openconnect_set_cafile(struct openconnect_info *vpninfo,
 			   const char *cafile);

@@ -21,6 +21,7 @@
 #include "log.h"
 #include "num.h"
 #include "tls.h"
+#include "url.h"
 
 #define DEFAULT_TIMEOUT_MS	30000
 /* Upper bound on the retries of one blocking read or write. */
@@ -44,6 +45,7 @@ void oc_tls_conf_free(struct oc_tls_conf *c)
 	free(c->accepted_pin);
 	free(c->resolve_host);
 	free(c->resolve_ip);
+	oc_proxy_free(&c->proxy);
 	c->cafile = c->cert = c->key = NULL;
 	c->sni = c->pin = c->accepted_pin = NULL;
 	c->resolve_host = c->resolve_ip = NULL;
@@ -480,6 +482,94 @@ static void note_peer_addr(struct oc_tls_conf *conf,
 		conf->peer_ip[0] = '\0';
 }
 
+/* Through a proxy the TCP peer is the proxy: the server's own address
+ * (for ESP, the vpnc-script and RESOLVE) is what @host resolves to here,
+ * or none when it does not (then ESP is not tried). */
+static void note_server_addr(const struct oc_log *lg,
+			     struct oc_tls_conf *conf, const char *host)
+{
+	struct addrinfo hints, *res = NULL;
+	struct sockaddr_storage ss;
+	char name[256];
+	int numeric;
+
+	conf->peer_ip[0] = '\0';
+	if (lookup_name(conf, host, name, sizeof(name), &numeric))
+		return;
+	memset(&hints, 0, sizeof(hints));
+	hints.ai_socktype = SOCK_STREAM;
+	hints.ai_flags = numeric ? AI_NUMERICHOST : 0;
+	if (getaddrinfo(name, NULL, &hints, &res) || !res ||
+	    res->ai_addrlen > sizeof(ss)) {
+		oc_dbg(lg, "%s does not resolve here: no ESP past the proxy",
+		       host);
+		if (res)
+			freeaddrinfo(res);
+		return;
+	}
+	memset(&ss, 0, sizeof(ss));
+	memcpy(&ss, res->ai_addr, res->ai_addrlen);
+	freeaddrinfo(res);
+	note_peer_addr(conf, &ss);
+}
+
+static int connect_proxy(const struct oc_log *lg, struct oc_tls_conf *conf,
+			 const struct oc_proxy *p, const char *host, int port,
+			 int64_t deadline)
+{
+	struct sockaddr_storage peer;
+	socklen_t peerlen = sizeof(peer);
+	int fd, ret;
+
+	oc_dbg(lg, "Connecting to %s through the %s proxy %s port %d", host,
+	       p->type == OC_PROXY_SOCKS5 ? "SOCKS5" : "HTTP", p->host,
+	       p->port);
+	fd = oc_tcp_connect(lg, conf, p->host, p->port, &peer, &peerlen);
+	if (fd < 0)
+		return fd;
+	ret = oc_proxy_handshake(lg, p, fd, host, port, conf->cancel_fd,
+				 deadline);
+	if (ret) {
+		close(fd);
+		return ret;
+	}
+	note_server_addr(lg, conf, host);
+	return fd;
+}
+
+/* A TCP connection to @host: straight, or through the configured or the
+ * system's proxy. */
+static int connect_server(const struct oc_log *lg, struct oc_tls_conf *conf,
+			  const char *host, int port, int64_t deadline)
+{
+	struct sockaddr_storage peer;
+	socklen_t peerlen = sizeof(peer);
+	struct oc_proxy sys = { 0 };
+	char *url;
+	int fd;
+
+	if (conf->proxy.type != OC_PROXY_NONE)
+		return connect_proxy(lg, conf, &conf->proxy, host, port,
+				     deadline);
+	if (conf->proxy_auto) {
+		url = oc_url_format(host, port, "");
+		fd = url ? oc_proxy_auto(lg, url, &sys) : -ENOMEM;
+		free(url);
+		if (fd < 0)
+			return fd;
+		if (!fd) {
+			fd = connect_proxy(lg, conf, &sys, host, port,
+					   deadline);
+			oc_proxy_free(&sys);
+			return fd;
+		}
+	}
+	fd = oc_tcp_connect(lg, conf, host, port, &peer, &peerlen);
+	if (fd >= 0)
+		note_peer_addr(conf, &peer);
+	return fd;
+}
+
 int oc_tls_connect(const struct oc_log *lg, struct oc_tls_conf *conf,
 		   const char *host, int port, struct oc_tls **out)
 {
@@ -487,8 +577,6 @@ int oc_tls_connect(const struct oc_log *lg, struct oc_tls_conf *conf,
 	struct oc_tls_verdict verdict;
 	struct oc_cert_ids ids;
 	struct oc_tls *t = NULL;
-	struct sockaddr_storage peer;
-	socklen_t peerlen = sizeof(peer);
 	int fd, ret;
 
 	*out = NULL;
@@ -497,10 +585,9 @@ int oc_tls_connect(const struct oc_log *lg, struct oc_tls_conf *conf,
 		       "pin-sha256:BASE64, sha256:HEX or sha1:HEX", conf->pin);
 		return -EINVAL;
 	}
-	fd = oc_tcp_connect(lg, conf, host, port, &peer, &peerlen);
+	fd = connect_server(lg, conf, host, port, deadline);
 	if (fd < 0)
 		return fd;
-	note_peer_addr(conf, &peer);
 	memset(&verdict, 0, sizeof(verdict));
 	/* The handshake gets what the TCP connect left of the timeout. */
 	ret = oc_tls_backend_handshake(lg, conf, host, fd,

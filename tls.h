@@ -25,6 +25,7 @@
 #include <sys/socket.h>
 #include "openconnect.h"
 #include "log.h"
+#include "proxy-connect.h"
 #include "secret.h"
 
 #define OC_PIN_SHA256_PREFIX	"pin-sha256:"
@@ -47,6 +48,8 @@ struct oc_tls_conf {
 	char *sni;			/* server name sent; NULL: host name */
 	char *pin;			/* --servercert; NULL: none */
 	char *accepted_pin;		/* pin-sha256 the user accepted */
+	struct oc_proxy proxy;		/* -P; type OC_PROXY_NONE: none */
+	int proxy_auto;			/* --libproxy: ask the system */
 	char *resolve_host;		/* --resolve HOST:IP, or NULL */
 	char *resolve_ip;
 	int timeout_ms;			/* connect + handshake; 0: 30 s */

@@ -30,13 +30,15 @@ for o in --protocol --servercert --cafile --no-system-trust --resolve \
 	 --interface --no-dtls --dtls-local-port --mtu --base-mtu --force-dpd \
 	 --reconnect-timeout --queue-len --background --pid-file --setuid \
 	 --syslog --csd-wrapper --csd-user --force-trojan --certificate \
-	 --sslkey --key-password --useragent; do
+	 --sslkey --key-password --useragent --proxy --no-proxy; do
 	has "$o" >/dev/null || { echo "# help lacks $o"; helpok=1; }
 done
-# Options that do not exist yet must not be offered.
-for o in --proxy --libproxy; do
-	lacks "$o" || helpok=1
-done
+# --libproxy only when built with libproxy.
+if grep -q '^#define HAVE_LIBPROXY 1' "$TOP_BUILDDIR/config.h"; then
+	has --libproxy >/dev/null || helpok=1
+else
+	lacks --libproxy || helpok=1
+fi
 [ $helpok -eq 0 ] && t_ok "--help lists the options that exist" || t_fail "--help"
 
 run 1 && has "no server" && t_ok "no server: exit 1" || t_fail "no server"
