@@ -147,7 +147,7 @@ int gp_tunnel_mtu(const struct openconnect_info *v, int esp)
 {
 	const struct gp_esp_config *e = &v->cfg.gpx.esp;
 	int v6 = strchr(v->tls.peer_ip, ':') != NULL;
-	int base = gp_base_mtu(v->cfg.basemtu, 0);
+	int base = gp_base_mtu(v->cfg.basemtu, v->tls.path_mtu);
 	int mtu;
 
 	if (esp)

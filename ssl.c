@@ -537,6 +537,26 @@ static int connect_proxy(const struct oc_log *lg, struct oc_tls_conf *conf,
 	return fd;
 }
 
+/* The kernel's MTU for the route of the connected socket @fd (IP_MTU),
+ * the base of the tunnel MTU when the server names none; 0 when unknown. */
+static int route_mtu(int fd)
+{
+	struct sockaddr_storage ss;
+	socklen_t sl = sizeof(ss);
+	socklen_t len = sizeof(int);
+	int mtu = 0;
+
+	if (getsockname(fd, (struct sockaddr *)&ss, &sl))
+		return 0;
+	if (ss.ss_family == AF_INET6) {
+		if (getsockopt(fd, IPPROTO_IPV6, IPV6_MTU, &mtu, &len))
+			return 0;
+	} else if (getsockopt(fd, IPPROTO_IP, IP_MTU, &mtu, &len)) {
+		return 0;
+	}
+	return mtu > 0 ? mtu : 0;
+}
+
 /* A TCP connection to @host: straight, or through the configured or the
  * system's proxy. */
 static int connect_server(const struct oc_log *lg, struct oc_tls_conf *conf,
@@ -588,6 +608,9 @@ int oc_tls_connect(const struct oc_log *lg, struct oc_tls_conf *conf,
 	fd = connect_server(lg, conf, host, port, deadline);
 	if (fd < 0)
 		return fd;
+	/* Through a proxy this is the route to the proxy: the same link on
+	 * most machines, and better than a guess. */
+	conf->path_mtu = route_mtu(fd);
 	memset(&verdict, 0, sizeof(verdict));
 	/* The handshake gets what the TCP connect left of the timeout. */
 	ret = oc_tls_backend_handshake(lg, conf, host, fd,

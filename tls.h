@@ -61,6 +61,7 @@ struct oc_tls_conf {
 	struct oc_cert_ids peer;
 	char peer_pin[OC_PIN_LEN];
 	char peer_ip[46];		/* numeric address of the last server */
+	int path_mtu;			/* of its TCP connection; 0: unknown */
 };
 
 void oc_tls_conf_init(struct oc_tls_conf *c);

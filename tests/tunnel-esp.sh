@@ -56,6 +56,13 @@ if wait_for "$ns_tmp/esp.log" "ESP tunnel up after" 10; then
 else
 	t_fail "ESP chosen" "$(tail -5 "$ns_tmp/esp.log")"
 fi
+# No MTU from the gateway: the base is the TCP route's (the veth's 1500),
+# so ESP over IPv4 with HMAC-SHA1 carries 1422 (PROTOCOL.md, MTU).
+if grep -q "MTU 1422" "$ns_tmp/esp.log"; then
+	t_ok "tunnel MTU from the route to the gateway: 1422"
+else
+	t_fail "tunnel MTU from the route" "$(grep -m1 'MTU' "$ns_tmp/esp.log")"
+fi
 ip netns exec "$NS_CL" tcpdump -i "v$NS_CL" -w "$ns_tmp/esp.pcap" -U \
 	udp port 4501 >/dev/null 2>"$ns_tmp/tcpdump.err" &
 tcpdump_pid=$!
