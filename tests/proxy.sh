@@ -89,6 +89,18 @@ via 0 "socks5://bob:pr0xy-pw@127.0.0.1:$pport" -vvv &&
 	t_ok "SOCKS5 with a user name and password; the password in no log" ||
 	t_fail "SOCKS5 auth"
 
+# --libproxy: the system's configuration, here libproxy's environment
+# variables.
+start_proxy http
+if grep -q '^#define HAVE_LIBPROXY 1' "$TOP_BUILDDIR/config.h"; then
+	https_proxy="http://127.0.0.1:$pport" oc_run 0 "$pw" -u alice \
+		--authenticate --libproxy "$url/gateway" &&
+		proxy_has "CONNECT localhost:$port" &&
+		t_ok "--libproxy: the proxy the system names" || t_fail "--libproxy"
+else
+	t_skip "--libproxy" "built without libproxy"
+fi
+
 # The tunnel through the proxy: -S with a script that swallows packets.
 start_proxy http
 oc_run 0 "$pw" -u alice --cookieonly -P "http://127.0.0.1:$pport" "$url/gateway"
