@@ -57,9 +57,12 @@ static inline size_t oc_buf_avail(const struct oc_buf *b)
 {
 	return b->len - b->pos;
 }
+/* Never NULL: a buffer that never had memory points at an empty array. */
 static inline const unsigned char *oc_buf_cur(const struct oc_buf *b)
 {
-	return b->data + b->pos;
+	static const unsigned char empty[1];
+
+	return b->data ? b->data + b->pos : empty;
 }
 
 /* Makes room for @n more bytes; returns a pointer to them (len unchanged)

@@ -265,9 +265,11 @@ static int js_unquote(const char *s, size_t len, size_t i, char **out)
 			ret = 1;
 			break;
 		}
+		if (c == '\n')
+			break;	/* a line end in the text, not an escaped one */
 		if (c == '\\' && i < len)
 			c = js_escape(s[i++]);
-		if (c == '\n' || c == '\0')
+		if (c == '\0')
 			break;
 		oc_text_append_len(&t, &c, 1);
 	}

@@ -704,6 +704,26 @@ static void test_trim_secret(void **state)
 	oc_buf_free(&b);
 }
 
+/* A growable buffer that never had memory: the read cursor is a valid
+ * pointer (to nothing), so callers may pass it on with length 0 (to
+ * memcpy, or as a view) without pointer arithmetic on NULL. */
+static void test_never_allocated(void **state)
+{
+	struct oc_buf b, view;
+
+	oc_buf_init(&b, 64);
+	assert_int_equal(oc_buf_avail(&b), 0);
+	assert_non_null(oc_buf_cur(&b));
+	oc_buf_init_ro(&view, oc_buf_cur(&b), oc_buf_avail(&b));
+	assert_int_equal(oc_buf_avail(&view), 0);
+	assert_non_null(oc_buf_pull(&b, 0));
+	oc_buf_compact(&b);
+	oc_buf_reset(&b);
+	assert_non_null(oc_buf_cur(&b));
+	assert_int_equal(oc_buf_error(&b), 0);
+	oc_buf_free(&b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -725,6 +745,7 @@ int main(void)
 		cmocka_unit_test(test_text_limit),
 		cmocka_unit_test(test_pull_head_trim),
 		cmocka_unit_test(test_trim_secret),
+		cmocka_unit_test(test_never_allocated),
 	};
 
 	return cmocka_run_group_tests_name("buf", tests, NULL, NULL);

@@ -574,6 +574,9 @@ static void test_challenge_inline(void **state)
 		{ "var respStatus = \"Challenge\";\nvar respMsg = 'a\\",
 		  -EINVAL, NULL, NULL },
 		{ "var respStatus = \"Chal\nlenge\";", -EINVAL, NULL, NULL },
+		/* An escaped line end is text, not the end of the line. */
+		{ "var respStatus = 'Challenge';\nvar respMsg = \"Code sent"
+		  "\\nto your phone\";", 1, "Code sent\nto your phone", NULL },
 		{ "var respStatus = Challenge;", 0, NULL, NULL },
 		{ "respStatus", 0, NULL, NULL },
 		{ "respStatus =", 0, NULL, NULL },

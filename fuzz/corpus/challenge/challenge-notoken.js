@@ -1,0 +1,3 @@
+var respStatus = "Challenge";
+var respMsg = "";
+thisForm.inputStr.value = "";

@@ -1,0 +1,2 @@
+var respStatus = "Error";
+var respMsg = "Invalid username or password";

@@ -1,0 +1,5 @@
+var respStatus
+=
+'challenge';
+var respMsg = 'x\\y\n';
+thisForm.inputStr.value = '\'q\'';

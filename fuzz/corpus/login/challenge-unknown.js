@@ -1,0 +1,2 @@
+var respStatus = "Pending";
+var respMsg = "Wait";

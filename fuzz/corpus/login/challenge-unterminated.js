@@ -1,0 +1,3 @@
+var respStatus = "Challenge";
+var respMsg = "Enter the code
+thisForm.inputStr.value = "abc";

@@ -1,0 +1,3 @@
+var respStatus = "Error";
+var respMsg = "Authentication failed: Invalid username or password";
+thisForm.inputStr.value = "";
