@@ -212,6 +212,7 @@ static int post(struct gp_flow *f, const char *path, const struct oc_text *t,
 			    strlen(body), resp, NULL);
 	if (ret)
 		oc_err(f->lg, "Request to %s failed: %s", f->v->http.host,
+		       ret == -E2BIG ? "the answer is too large" :
 		       oc_strerr(ret));
 	return ret;
 }

@@ -183,6 +183,21 @@ size_t gp_hmac_icv_len(enum gp_hmac_algo a)
 	}
 }
 
+/* HMAC key bytes the SA takes: RFC 2403, 2404, 4868. */
+static size_t hmac_key_len(enum gp_hmac_algo a)
+{
+	switch (a) {
+	case GP_HMAC_MD5:
+		return 16;
+	case GP_HMAC_SHA1:
+		return 20;
+	case GP_HMAC_SHA256:
+		return 32;
+	default:
+		return 0;
+	}
+}
+
 /* ---- Parse state ------------------------------------------------------ */
 
 struct gp_parse {
@@ -446,13 +461,16 @@ static void report_member(struct gp_parse *p, const xmlNode *list,
 	else if (ret == -EINVAL)
 		oc_info(p->lg, "getconfig: ignoring invalid %s entry '%.64s'",
 			name, s);
-	else if (ret == -ENOSPC)
-		oc_info(p->lg, "getconfig: too many %s entries; ignoring "
-			"%.64s", name, s);
 }
 
+/* Invalid entries named one by one, at most this many per list. */
+#define LIST_BAD_SHOWN	8
+
+/* A list over its limit is cut, and said once: a gateway may send
+ * thousands of entries. */
 static int h_list(struct gp_parse *p, const xmlNode *n, enum list_kind k)
 {
+	size_t over = 0, bad = 0;
 	const xmlNode *m;
 	char *s;
 	int ret;
@@ -462,11 +480,20 @@ static int h_list(struct gp_parse *p, const xmlNode *n, enum list_kind k)
 		if (!s)
 			continue;
 		ret = add_member(p->ip, k, s);
-		report_member(p, n, s, ret);
+		if (ret == -ENOSPC)
+			over++;
+		else if (ret != -EINVAL || bad++ < LIST_BAD_SHOWN)
+			report_member(p, n, s, ret);
 		free(s);
 		if (ret == -ENOMEM)
 			return ret;
 	}
+	if (bad > LIST_BAD_SHOWN)
+		oc_info(p->lg, "getconfig: ignoring %zu more invalid %s entries",
+			bad - LIST_BAD_SHOWN, elem_name(n));
+	if (over)
+		oc_info(p->lg, "getconfig: too many %s entries; ignoring the "
+			"last %zu", elem_name(n), over);
 	return 0;
 }
 
@@ -610,6 +637,9 @@ static const char *ipsec_problem(struct ipsec_state *st)
 		return "keys";
 	if (esp->ekey_c2s.len != klen || esp->ekey_s2c.len != klen)
 		return "encryption key length";
+	klen = hmac_key_len(esp->hmac);
+	if (esp->akey_c2s.len != klen || esp->akey_s2c.len != klen)
+		return "authentication key length";
 	esp->udp_port = GP_DEFAULT_ESP_PORT;
 	if (st->port) {
 		if (oc_parse_int(st->port, 1, 65535, &port))

@@ -144,6 +144,9 @@ void gp_config_extra_free(struct gp_config_extra *x);
  */
 #define GP_MTU_DEFAULT_BASE	1406
 #define GP_MTU_MIN		1280
+/* The largest tunnel MTU the data path carries: its packets have room
+ * for 2048 bytes (OC_PKT_ROOM), which must hold an ESP datagram too. */
+#define GP_MTU_MAX		1984
 int gp_base_mtu(int user_base, int path_mtu);
 
 /*

@@ -114,6 +114,11 @@ static void install_config(struct openconnect_info *v, struct oc_ipconf *ip,
 		c->ip.mtu = c->reqmtu;
 	else if (c->ip.mtu <= 0)
 		c->ip.mtu = gp_tunnel_mtu(v, c->gpx.esp.present && !c->no_esp);
+	if (c->ip.mtu > GP_MTU_MAX) {
+		oc_info(&v->log, "MTU %d is more than the tunnel carries; "
+			"using %d", c->ip.mtu, GP_MTU_MAX);
+		c->ip.mtu = GP_MTU_MAX;
+	}
 }
 
 int gp_getconfig(struct openconnect_info *v)

@@ -11,6 +11,7 @@
 #include <zlib.h>
 
 #include "buf.h"
+#include "clock.h"
 #include "http.h"
 #include "log.h"
 #include "num.h"
@@ -34,23 +35,44 @@ struct reader {
 	struct oc_buf *rb;
 	const struct oc_http_limits *lim;
 	size_t got;		/* bytes received while reading this one */
+	int64_t deadline;	/* oc_now_ms() of the end; 0: none */
 	int minor;		/* HTTP/1.minor */
 	char status_line[128];	/* for --dump-http-traffic */
 };
+
+/* 1, after saying so, when the response's time is up. */
+static int too_late(struct reader *r)
+{
+	if (!r->deadline || oc_now_ms() < r->deadline)
+		return 0;
+	oc_err(r->lg, "HTTP response not complete after %d ms",
+	       r->lim->total_ms);
+	return 1;
+}
 
 /* Reads more into the read-ahead: 0, 1 at the end of the stream, or a
  * negative errno. */
 static int fill(struct reader *r)
 {
 	unsigned char *p;
+	int64_t left;
 	ssize_t n;
+	int wait;
 
 	if (r->rb->pos)
 		oc_buf_compact(r->rb);
 	p = oc_buf_reserve(r->rb, READ_CHUNK);
 	if (!p)
 		return oc_buf_error(r->rb) ? oc_buf_error(r->rb) : -ENOMEM;
-	n = r->io->read(r->io->ctx, p, READ_CHUNK, r->lim->timeout_ms);
+	if (too_late(r))
+		return -ETIMEDOUT;
+	wait = r->lim->timeout_ms;
+	left = r->deadline - oc_now_ms();
+	if (r->deadline && (wait <= 0 || left < wait))
+		wait = left > 0 ? (int)left : 1;
+	n = r->io->read(r->io->ctx, p, READ_CHUNK, wait);
+	if (n == -ETIMEDOUT)
+		too_late(r);
 	if (n < 0)
 		return (int)n;
 	if (!n)
@@ -639,6 +661,8 @@ static int read_response(struct reader *r, int head,
 	int ret;
 
 	resp_init(resp, r->lim->max_body);
+	if (r->lim->total_ms > 0)
+		r->deadline = oc_now_ms() + r->lim->total_ms;
 	ret = oc_buf_error(r->rb);
 	if (!ret)
 		ret = read_final_head(r, resp);
@@ -696,6 +720,7 @@ void oc_http_init(struct oc_http *h, const struct oc_log *lg,
 	h->lim.max_header = OC_HTTP_MAX_HEADER;
 	h->lim.max_body = OC_HTTP_MAX_BODY;
 	h->lim.timeout_ms = 30000;
+	h->lim.total_ms = OC_HTTP_MAX_TIME;
 	oc_buf_init(&h->rbuf, RBUF_MAX);
 }
 
@@ -1017,6 +1042,8 @@ static void log_failure(struct oc_http *h, int err)
 	if (err == -E2BIG)
 		oc_err(h->lg, "HTTP response from %s is over the size limit",
 		       h->host);
+	else if (err == -EBADMSG)
+		oc_err(h->lg, "HTTP response from %s is malformed", h->host);
 	else
 		oc_err(h->lg, "HTTP request to %s failed: %s", h->host,
 		       oc_strerr(err));

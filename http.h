@@ -25,6 +25,9 @@
 #define OC_HTTP_MAX_HEADER	(64 * 1024)	/* status line + headers */
 #define OC_HTTP_MAX_BODY	(16 * 1024 * 1024)
 #define OC_HTTP_MAX_REDIRECTS	10
+/* A whole response, in ms: a server that drips a byte now and then
+ * never trips the timeout of a single wait. */
+#define OC_HTTP_MAX_TIME	(60 * 1000)
 
 struct oc_cookie {
 	char *name;
@@ -74,6 +77,7 @@ struct oc_http_limits {
 	size_t max_header;
 	size_t max_body;
 	int timeout_ms;		/* for each wait on the peer */
+	int total_ms;		/* for the whole response; 0: no bound */
 };
 
 /*

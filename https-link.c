@@ -40,6 +40,16 @@ static void on_keepalive(struct openconnect_info *v)
 	oc_buf_put(&h->tx, gp_frame_keepalive, GP_FRAME_HDR_LEN);
 }
 
+/* A data frame must carry an IP packet of the version its ethertype
+ * names: an empty or foreign payload never reaches the TUN device. */
+static int payload_ok(int kind, const unsigned char *p, size_t len)
+{
+	int version = len ? p[0] >> 4 : 0;
+
+	return (kind == GP_FRAME_DATA_V4 && version == 4) ||
+	       (kind == GP_FRAME_DATA_V6 && version == 6);
+}
+
 /* Moves complete frames from h->rx to the TUN queue. 0, or a negative
  * errno for a protocol error (the tunnel must be reconnected). */
 static int parse_frames(struct openconnect_info *v)
@@ -58,6 +68,13 @@ static int parse_frames(struct openconnect_info *v)
 		v->run.https_rx_frames++;
 		if (kind == GP_FRAME_KEEPALIVE) {
 			on_keepalive(v);
+			continue;
+		}
+		if (!payload_ok(kind, payload, len)) {
+			v->run.ctr.https_bad_frames++;
+			oc_dbg(&v->log, "Dropping a frame of %zu bytes that holds "
+			       "no IPv%d packet", len,
+			       kind == GP_FRAME_DATA_V4 ? 4 : 6);
 			continue;
 		}
 		p = oc_pktpool_get(&v->run.pool);

@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -28,6 +29,8 @@
 struct xml_errs {
 	const struct oc_log *lg;
 	unsigned int count;
+	int line;		/* of the first message */
+	char first[128];	/* the first message, for a halted parse */
 };
 
 /*
@@ -41,14 +44,18 @@ static void xml_error(void *data, xmlErrorPtr e)
 
 	if (!errs)
 		return;
-	if (!errs->count++ && e && e->message)
+	if (!errs->count++ && e && e->message) {
 		oc_dbg(errs->lg, "XML: line %d: %s", e->line, e->message);
+		snprintf(errs->first, sizeof(errs->first), "%s", e->message);
+		errs->first[strcspn(errs->first, "\r\n")] = '\0';
+		errs->line = e->line;
+	}
 }
 
 static xmlDocPtr xml_read(const struct oc_log *lg, const char *buf,
 			  size_t len)
 {
-	struct xml_errs errs = { lg, 0 };
+	struct xml_errs errs = { lg, 0, 0, "" };
 	xmlParserCtxtPtr ctxt;
 	xmlDocPtr doc;
 
@@ -58,7 +65,15 @@ static xmlDocPtr xml_read(const struct oc_log *lg, const char *buf,
 	ctxt->_private = &errs;
 	ctxt->sax->serror = xml_error;
 	doc = xmlCtxtReadMemory(ctxt, buf, (int)len, NULL, NULL, OC_XML_OPTS);
-	if (doc && !ctxt->wellFormed)
+	/*
+	 * Recovering, libxml2 sets disableSAX only when it halts: depth,
+	 * entity loops and amplification, sizes over its limits. What came
+	 * after is lost, so say why rather than leave only "no status".
+	 */
+	if (ctxt->disableSAX)
+		oc_err(lg, "XML parsing stopped at line %d: %s", errs.line,
+		       errs.first[0] ? errs.first : "unknown error");
+	else if (doc && !ctxt->wellFormed)
 		oc_dbg(lg, "XML not well-formed (%u errors); recovered",
 		       errs.count);
 	xmlFreeParserCtxt(ctxt);

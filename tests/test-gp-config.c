@@ -575,6 +575,44 @@ static void test_inline_errors(void **state)
 	gp_config_extra_free(&x);
 }
 
+/* ---- Lists over the limits -------------------------------------------- */
+
+/* Thousands of routes, many of them invalid: the lists are cut at
+ * OC_IPCONF_MAX_ROUTES, and the log says so once, not per entry. */
+static void test_many_routes(void **state)
+{
+	struct oc_text t = OC_TEXT_INIT;
+	struct gp_config_extra x;
+	struct oc_ipconf ip;
+	const char *p;
+	size_t i, lines = 0;
+
+	oc_text_append(&t, "<response status=\"success\">"
+		       "<ip-address>10.1.2.3</ip-address><access-routes>");
+	for (i = 0; i < 3000; i++)
+		oc_text_appendf(&t, "<member>10.%zu.%zu.0/24</member>",
+				i / 256, i % 256);
+	for (i = 0; i < 20; i++)
+		oc_text_appendf(&t, "<member>bad-%zu</member>", i);
+	oc_text_append(&t, "</access-routes></response>");
+	assert_false(oc_text_error(&t));
+	log_reset();
+	assert_int_equal(gp_config_parse(&lg, t.s, t.len, &ip, &x), 0);
+	assert_int_equal(ip.inc4.n, OC_IPCONF_MAX_ROUTES);
+	assert_true(logged_has("too many access-routes entries; ignoring the "
+			       "last 1976"));
+	assert_true(logged_has("ignoring invalid access-routes entry 'bad-7'"));
+	assert_false(logged_has("'bad-8'"));
+	assert_true(logged_has("ignoring 12 more invalid access-routes"));
+	for (p = oc_text_str(&logged); (p = strstr(p, "[1] ")); p++)
+		lines++;
+	print_message("%zu info lines\n", lines);
+	assert_true(lines <= 10);
+	oc_ipconf_free(&ip);
+	gp_config_extra_free(&x);
+	oc_text_free(&t);
+}
+
 /* ---- <ipsec> variations ------------------------------------------------ */
 
 #define K128 "00112233445566778899aabbccddeeff"
@@ -600,7 +638,7 @@ static const struct ipsec_case ipsec_cases[] = {
 	  "esp-tunnel", 1, 0, 0x0a0b0c0d, 4501 },
 	{ "2 SPI without 0x", "ffffffff", "128", K128, "aes-128-cbc", "sha1",
 	  "4501", "esp-tunnel", 1, 0, 0xffffffff, 4501 },
-	{ "3 SPI 0X upper", "0XAB", "128", K128, "aes-128-cbc", "md5", "4501",
+	{ "3 SPI 0X upper", "0XAB", "128", K128, "aes-128-cbc", "sha1", "4501",
 	  "esp-tunnel", 1, 0, 0xab, 4501 },
 	{ "4 SPI 0x only", "0x", "128", K128, "aes-128-cbc", "sha1", "4501",
 	  "esp-tunnel", 0, -EINVAL },
@@ -642,6 +680,12 @@ static const struct ipsec_case ipsec_cases[] = {
 	  "sha1", "4501", "esp-transport", 1, 0, 1, 4501 },
 	{ "23 bits over the maximum", "0x1", "1024", K128, "aes-128-cbc",
 	  "sha1", "4501", "esp-tunnel", 0, -EINVAL },
+	/* The HMAC keys here are 160 bits: right for sha1 only, and the
+	 * SA would refuse them for the others. */
+	{ "24 160-bit key for md5", "0x1", "128", K128, "aes-128-cbc", "md5",
+	  "4501", "esp-tunnel", 0, -EINVAL },
+	{ "25 160-bit key for sha256", "0x1", "128", K128, "aes-128-cbc",
+	  "sha256", "4501", "esp-tunnel", 0, -EINVAL },
 };
 
 static char *ipsec_body(const struct ipsec_case *c)
@@ -817,6 +861,7 @@ int main(void)
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_recovered),
 		cmocka_unit_test(test_inline_errors),
+		cmocka_unit_test(test_many_routes),
 		cmocka_unit_test(test_ipsec_variants),
 		cmocka_unit_test(test_mtu),
 	};

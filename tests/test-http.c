@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <zlib.h>
 #include <cmocka.h>
 
@@ -694,6 +695,67 @@ static void test_gzip_bomb(void **state)
 	assert_int_equal(got, 4 << 20);
 }
 
+/* ---- A server that drips ------------------------------------------------ */
+
+#define DRIP_MS		5
+#define DRIP_READS	400	/* then the stream ends */
+
+/* The head of a chunked answer, then a 1-byte chunk every DRIP_MS: each
+ * wait is short, the answer never ends. */
+struct drip_io {
+	struct oc_http_io io;
+	int reads;
+	int max_wait;		/* the longest wait asked for */
+};
+
+static ssize_t drip_read(void *ctx, void *buf, size_t len, int timeout_ms)
+{
+	static const char head[] = "HTTP/1.1 200 OK\r\n"
+		"Transfer-Encoding: chunked\r\n\r\n";
+	struct drip_io *d = ctx;
+	const char *p = d->reads ? "1\r\nx\r\n" : head;
+	size_t n = strlen(p);
+
+	if (timeout_ms > d->max_wait)
+		d->max_wait = timeout_ms;
+	if (d->reads++ >= DRIP_READS)
+		return 0;
+	if (timeout_ms < DRIP_MS) {
+		/* As a real transport: the whole wait, then the time-out. */
+		nanosleep(&(struct timespec){ 0, timeout_ms * 1000000L }, NULL);
+		return -ETIMEDOUT;
+	}
+	nanosleep(&(struct timespec){ 0, DRIP_MS * 1000000L }, NULL);
+	assert_true(n <= len);
+	memcpy(buf, p, n);
+	return (ssize_t)n;
+}
+
+static void test_drip(void **state)
+{
+	struct oc_http_limits lim = { OC_HTTP_MAX_HEADER, OC_HTTP_MAX_BODY,
+				      100, 200 };
+	struct drip_io d = { { drip_read, NULL, NULL }, 0, 0 };
+	struct oc_http_resp resp;
+	struct oc_buf rb;
+
+	d.io.ctx = &d;
+	oc_buf_init(&rb, 1024 * 1024);
+	oc_text_truncate(&logged, 0);
+	print_message("a byte every %d ms, each wait up to 100 ms, the whole "
+		      "answer 200 ms\n", DRIP_MS);
+	assert_int_equal(oc_http_read_response(&lg, &d.io, &rb, &lim, 0,
+					       &resp), -ETIMEDOUT);
+	print_message("%d reads, the longest wait %d ms\n", d.reads,
+		      d.max_wait);
+	/* 200 ms of drips, far from the end of the stream. */
+	assert_true(d.reads < DRIP_READS / 2);
+	assert_true(d.max_wait <= 100);
+	assert_non_null(strstr(oc_text_str(&logged), "not complete after"));
+	oc_http_resp_free(&resp);
+	oc_buf_free(&rb);
+}
+
 /* ---- The cookie jar ----------------------------------------------------- */
 
 static void check_jar(const struct oc_cookie_jar *jar, const char *want)
@@ -1283,6 +1345,7 @@ int main(void)
 		cmocka_unit_test(test_back_to_back),
 		cmocka_unit_test(test_gzip),
 		cmocka_unit_test(test_gzip_bomb),
+		cmocka_unit_test(test_drip),
 		cmocka_unit_test(test_jar),
 		cmocka_unit_test(test_secret_names),
 		cmocka_unit_test(test_redact_body),

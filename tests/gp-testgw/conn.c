@@ -31,6 +31,7 @@ enum conn_state {
 	C_WRITE,
 	C_SHUTDOWN,
 	C_LINGER,
+	C_HOSTILE,		/* a hostile answer waits for its next piece */
 	C_HANDED_OVER,		/* the HTTPS tunnel owns socket and TLS now */
 };
 
@@ -41,6 +42,7 @@ struct gw_conn {
 	struct oc_buf in;
 	struct oc_buf out;
 	struct gw_req req;
+	struct gw_hstream hs;	/* a hostile answer being sent */
 	size_t head_len;	/* 0 until the request's head is parsed */
 	int continue_sent;
 	int closing;		/* close after the answer being written */
@@ -56,7 +58,8 @@ static struct gw_state *conn_st(struct gw_conn *c)
 /* Queues an answer built in @r; the state moves on to writing it. */
 static void conn_queue(struct gw_conn *c, struct gw_resp *r)
 {
-	gw_resp_write(r, &c->out);
+	if (!gw_hostile_answer(conn_st(c), &c->req, r, &c->out, &c->hs))
+		gw_resp_write(r, &c->out);
 	if (r->close)
 		c->closing = 1;
 	c->state = C_WRITE;
@@ -186,6 +189,24 @@ static int conn_read(struct gw_conn *c)
 	return ret;
 }
 
+/* The next piece of a hostile answer, or its end. */
+static int conn_hostile(struct gw_conn *c)
+{
+	int ret = gw_hostile_more(conn_st(c), &c->hs, &c->out, oc_now_ms());
+
+	if (ret > 0) {
+		c->state = C_WRITE;
+		return 0;
+	}
+	if (!ret) {
+		c->state = C_HOSTILE;
+		return -EAGAIN;
+	}
+	gw_hstream_free(&c->hs);
+	c->state = c->closing ? C_SHUTDOWN : C_READ;
+	return 0;
+}
+
 static int conn_write(struct gw_conn *c)
 {
 	ssize_t n;
@@ -200,6 +221,8 @@ static int conn_write(struct gw_conn *c)
 		oc_buf_skip(&c->out, (size_t)n);
 	}
 	oc_buf_reset(&c->out);
+	if (c->hs.on)
+		return conn_hostile(c);
 	c->state = c->closing ? C_SHUTDOWN : C_READ;
 	return 0;
 }
@@ -257,6 +280,8 @@ static int conn_step(struct gw_conn *c)
 		return conn_shutdown(c);
 	case C_LINGER:
 		return conn_linger(c);
+	case C_HOSTILE:
+		return conn_hostile(c);
 	default:
 		return -EPIPE;	/* nothing left to do here */
 	}
@@ -268,6 +293,11 @@ static void conn_run(struct gw_conn *c)
 
 	for (i = 0; i < MAX_STEPS && !ret; i++)
 		ret = conn_step(c);
+	if (ret == -EAGAIN && c->state == C_HOSTILE) {
+		c->w.events = 0;	/* only hang-ups wake us */
+		c->w.deadline = c->hs.next_ms;
+		return;
+	}
 	if (ret == -EAGAIN) {
 		if (c->state != C_LINGER)
 			c->w.events = gw_tls_want(c->tls);
@@ -286,7 +316,11 @@ static void conn_cb(struct gw_watch *w, short revents)
 {
 	struct gw_conn *c = (struct gw_conn *)w;
 
-	if (!revents) {
+	if (c->state == C_HOSTILE && revents) {
+		gw_watch_close(w);	/* the client hung up */
+		return;
+	}
+	if (!revents && c->state != C_HOSTILE) {
 		if (c->state != C_LINGER)
 			gw_debug(conn_st(c), "%s: timed out", c->peer);
 		gw_watch_close(w);
@@ -304,6 +338,7 @@ static void conn_release(struct gw_watch *w)
 	if (c->w.fd >= 0)
 		close(c->w.fd);
 	gw_req_free(&c->req);
+	gw_hstream_free(&c->hs);
 	oc_buf_free(&c->in);
 	oc_buf_free(&c->out);
 	free(c);

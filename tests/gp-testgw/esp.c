@@ -67,6 +67,11 @@ int gw_esp_ready(const struct gw_session *s)
 	return s->link && s->link->have_peer;
 }
 
+const struct gw_udp_addr *gw_esp_peer(const struct gw_session *s)
+{
+	return gw_esp_ready(s) ? &s->link->peer : NULL;
+}
+
 struct gw_session *gw_esp_by_addr(const struct gw_state *st, int family,
 				  const unsigned char *addr)
 {
@@ -349,8 +354,8 @@ int gw_esp_send(struct gw_state *st, struct gw_session *s,
 
 int64_t gw_esp_timers(struct gw_state *st, int64_t now)
 {
+	int64_t next = gw_hostile_esp(st, now);
 	struct gw_esp_link *k;
-	int64_t next = 0;
 
 	for (k = st->links; k; k = k->next) {
 		if (k->held && k->held_until <= now)

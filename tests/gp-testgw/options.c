@@ -287,6 +287,11 @@ static int set_udp_port(struct gw_state *st, const char *v)
 	return ret;
 }
 
+static int set_hostile(struct gw_state *st, const char *v)
+{
+	return gw_hostile_set(st, v);
+}
+
 static int set_cookie_error(struct gw_state *st, const char *v)
 {
 	if (strcmp(v, "xml") && strcmp(v, "plain"))
@@ -447,6 +452,15 @@ static const struct gw_opt opts[] = {
 	{ "esp-duplicate", "N", 0, OPT_INT, S(m.esp_duplicate), NULL,
 	  "fault: send every Nth outbound ESP packet twice (0: off)", 0,
 	  1000000 },
+	{ "hostile", "NAME", 0, OPT_FN, 0, set_hostile,
+	  "fault: misbehave on purpose (see README.md): huge-header "
+	  "endless-headers short-length long-length negative-length "
+	  "garbage-length huge-length chunked-forever slow-body stall "
+	  "gzip-bomb xml-laughs xml-xxe xml-deep xml-huge-text "
+	  "xml-huge-attr mtu-70000 mtu-9000 routes-20000 short-keys spi-0 "
+	  "bad-ip no-ip garbage-lists frame-long frame-zero frame-huge "
+	  "frame-magic frame-type frame-garbage (one frame) esp-flood-spi "
+	  "esp-flood-icv (3 s); none (the default) turns it off" },
 	{ "keylog", "FILE", START, OPT_STR, S(start.keylog_path), NULL,
 	  "append two lines per getconfig to FILE, 'spi=0x... dir=c2s|s2c "
 	  "enc=... ekey=HEX hmac=... akey=HEX': a test aid to decrypt "

@@ -49,6 +49,7 @@ static const struct counter counters[] = {
 	C("esp-dropped", esp_dropped),
 	C("esp-reordered", esp_reordered),
 	C("esp-duplicated", esp_duplicated),
+	C("hostile-esp", hostile_esp),
 };
 
 void gw_stats(struct gw_state *st, const struct gw_req *req,

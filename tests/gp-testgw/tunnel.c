@@ -327,12 +327,18 @@ static void faults(struct gw_tunnel *t)
 		(BAD_MAGIC >> 8) & 0xff, BAD_MAGIC & 0xff, 0x08, 0x00,
 	};
 
+	unsigned char hostile[64];
+	size_t n;
+
 	if (t->st->m.malformed_frame && !t->bad_sent) {
 		send_raw(t, bad, sizeof(bad));
 		t->bad_sent = 1;
 		gw_log(t->st, "tunnel %s: fault: sent a frame with bad magic",
 		       t->peer);
 	}
+	n = gw_hostile_frame(t->st, hostile, sizeof(hostile));
+	if (n)
+		send_raw(t, hostile, n);
 }
 
 static int64_t tunnel_deadline(const struct gw_tunnel *t)
