@@ -102,7 +102,10 @@ char *cli_read_line(const char *prompt, int secret)
 		fputc('\n', stderr);
 	}
 	if (n < 0) {
-		wipe_free(line);
+		/* The buffer may hold no string at all (nothing was read). */
+		if (line)
+			explicit_bzero(line, cap);
+		free(line);
 		return NULL;
 	}
 	while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))

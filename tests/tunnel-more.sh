@@ -145,13 +145,20 @@ else
 	t_fail "-b / --pid-file (exit $rc)" "$(tail -5 "$ns_tmp/bg.log")"
 fi
 st=/proc/$pid/status
-if [ -r "$st" ] && grep -q "^Uid:[[:space:]]*$(id -u nobody)[[:space:]]*$(id -u nobody)[[:space:]]*$(id -u nobody)[[:space:]]*$(id -u nobody)" "$st" &&
-   grep -q "^Gid:[[:space:]]*$(id -g nobody)[[:space:]]*$(id -g nobody)" "$st" &&
+# Real, effective, saved and file-system ids all the target's, no
+# supplementary group (the client clears them), no capability left.
+u=$(id -u nobody)
+g=$(id -g nobody)
+if [ -r "$st" ] && grep -q "^Uid:[[:space:]]*$u[[:space:]]*$u[[:space:]]*$u[[:space:]]*$u[[:space:]]*$" "$st" &&
+   grep -q "^Gid:[[:space:]]*$g[[:space:]]*$g[[:space:]]*$g[[:space:]]*$g[[:space:]]*$" "$st" &&
    grep -q "^Groups:[[:space:]]*$" "$st" &&
+   grep -q "^CapPrm:[[:space:]]*0*$" "$st" &&
+   grep -q "^CapEff:[[:space:]]*0*$" "$st" &&
+   ! grep -q "^CapAmb:.*[1-9a-f]" "$st" &&
    in_cl ping -c 2 -i 0.3 -W 2 "$INNER_IP" >/dev/null 2>&1; then
-	t_ok "-U: user, group and supplementary groups dropped; tunnel works"
+	t_ok "-U: uids, gids (real, effective, saved, fs), groups and capabilities dropped; tunnel works"
 else
-	t_fail "-U" "$(grep -E '^(Uid|Gid|Groups)' "$st" 2>/dev/null)"
+	t_fail "-U" "$(grep -E '^(Uid|Gid|Groups|Cap)' "$st" 2>/dev/null)"
 fi
 kill -INT "$pid" 2>/dev/null
 n=0

@@ -19,7 +19,7 @@ deb_packages=(
 	autoconf automake libtool pkg-config make gcc
 	libssl-dev libxml2-dev zlib1g-dev libcmocka-dev libproxy-dev
 	openssl vpnc-scripts iproute2 procps iputils-ping iperf3 openconnect
-	tcpdump python3-cryptography
+	tcpdump python3-cryptography clang libclang-rt-14-dev valgrind
 )
 
 die() { echo "$*" >&2; exit 1; }
