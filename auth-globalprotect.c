@@ -353,7 +353,7 @@ static int answer_challenge(struct gp_flow *f, const struct gp_challenge *ch)
 	oc_info(f->lg, "The server asks for a second factor%s%s",
 		ch->prompt ? ": " : "", ch->prompt ? ch->prompt : "");
 	if (f->v->auth.have_token) {
-		ret = oc_token_code(&f->v->auth.token, code);
+		ret = oc_auth_token_code(f->v, code);
 		if (!ret)
 			ret = oc_secret_set_str(&f->cr.code, code);
 		oc_wipe(code, sizeof(code));

@@ -59,6 +59,8 @@ static int open_socket(struct openconnect_info *v, int port)
 	fd = socket(ss.ss_family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		return -errno;
+	if (v->tls.protect)
+		v->tls.protect(v->tls.cb_priv, fd);
 	if (v->cfg.esp_local_port) {
 		struct sockaddr_storage local = { .ss_family = ss.ss_family };
 
@@ -165,6 +167,7 @@ int oc_esp_setup(struct openconnect_info *v)
 			return ret;
 		}
 		l->fd = ret;
+		l->tos = 0;
 	}
 	ret = install_sas(v);
 	if (ret) {
@@ -179,13 +182,25 @@ int oc_esp_setup(struct openconnect_info *v)
 	return 0;
 }
 
+/* The outer packets take the inner one's TOS (set only when it changes). */
+static void pass_tos(struct oc_esp_link *l, int tos)
+{
+	if (tos == l->tos)
+		return;
+	if (!setsockopt(l->fd, IPPROTO_IP, IP_TOS, &tos, sizeof(tos)))
+		l->tos = tos;
+}
+
 static int send_packet(struct openconnect_info *v, struct oc_pkt *p)
 {
 	struct oc_esp_link *l = &v->run.esp;
 	uint8_t nh = (p->b.data[0] >> 4) == 6 ? OC_ESP_NH_IPV6
 					       : OC_ESP_NH_IPV4;
-	int ret = oc_esp_encrypt(&l->out, &p->b, nh);
+	int ret;
 
+	if (v->cfg.pass_tos && nh == OC_ESP_NH_IPV4 && p->b.len > 1)
+		pass_tos(l, p->b.data[1]);
+	ret = oc_esp_encrypt(&l->out, &p->b, nh);
 	if (ret)
 		return ret;
 	if (send(l->fd, p->b.data, p->b.len, 0) < 0)

@@ -27,6 +27,7 @@ struct oc_esp_counters {
 
 struct oc_esp_link {
 	int fd;				/* -1 when closed */
+	int tos;			/* IP_TOS set on fd (0 when opened) */
 	struct oc_esp_sa out;
 	struct oc_esp_sa in;
 	struct oc_esp_sa prev_in;

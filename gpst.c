@@ -41,7 +41,8 @@ static int getconfig_body(struct openconnect_info *v, struct oc_text *out)
 	if (ret)
 		goto out;
 	r.cookie_fields = oc_text_str(&fields);
-	r.app_version = v->auth.portal_version;
+	r.app_version = v->auth.portal_version ? v->auth.portal_version :
+			v->auth.version_string;
 	r.clientos = v->auth.os->clientos;
 	r.os_version = v->auth.os->os_version;
 	r.ipv6_support = !v->auth.disable_ipv6;

@@ -119,28 +119,48 @@ static int wrapper_argv(struct openconnect_info *v, char *argv[12],
 	return argv[2] ? 0 : -EINVAL;
 }
 
-/* The environment of the wrapper: ours plus APP_VERSION. */
+/* 1 when @entry ("NAME=...") sets a name among @set's @n entries. */
+static int env_overridden(const char *entry, char *const *set, size_t n)
+{
+	size_t i, len = strcspn(entry, "=");
+
+	for (i = 0; i < n; i++)
+		if (!strncmp(set[i], entry, len) && set[i][len] == '=')
+			return 1;
+	return 0;
+}
+
+/* The environment of the wrapper: ours, the application's additions
+ * (openconnect_set_csd_environ) and APP_VERSION, the last two winning.
+ * Only the APP_VERSION entry is allocated here (the last one). */
 static char **wrapper_env(struct openconnect_info *v)
 {
-	const char *ver = v->auth.portal_version ? v->auth.portal_version
-						 : GP_DEFAULT_APP_VERSION;
+	const struct oc_auth *a = &v->auth;
+	const char *ver = a->portal_version ? a->portal_version :
+			  a->version_string ? a->version_string :
+			  GP_DEFAULT_APP_VERSION;
+	static const char app[] = "APP_VERSION=";
 	size_t n = 0, i, j = 0;
 	char **env;
 
 	while (environ[n])
 		n++;
-	env = calloc(n + 2, sizeof(*env));
+	env = calloc(n + a->n_csd_env + 2, sizeof(*env));
 	if (!env)
 		return NULL;
 	for (i = 0; i < n; i++)
-		if (strncmp(environ[i], "APP_VERSION=", 12))
+		if (strncmp(environ[i], app, sizeof(app) - 1) &&
+		    !env_overridden(environ[i], a->csd_env, a->n_csd_env))
 			env[j++] = environ[i];
-	env[j] = malloc(strlen(ver) + 13);
+	for (i = 0; i < a->n_csd_env; i++)
+		if (strncmp(a->csd_env[i], app, sizeof(app) - 1))
+			env[j++] = a->csd_env[i];
+	env[j] = malloc(strlen(ver) + sizeof(app));
 	if (!env[j]) {
 		free(env);
 		return NULL;
 	}
-	sprintf(env[j], "APP_VERSION=%s", ver);
+	sprintf(env[j], "%s%s", app, ver);
 	return env;
 }
 
@@ -148,8 +168,10 @@ static void free_env(char **env)
 {
 	size_t i;
 
-	for (i = 0; env && env[i]; i++)
-		if (!strncmp(env[i], "APP_VERSION=", 12))
+	if (!env)
+		return;
+	for (i = 0; env[i]; i++)
+		if (!env[i + 1])
 			free(env[i]);
 	free(env);
 }

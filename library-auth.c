@@ -97,6 +97,7 @@ int openconnect_set_token_mode(struct openconnect_info *v,
 	int ret;
 
 	oc_token_free(&v->auth.token);
+	oc_secret_clear(&v->auth.token_str);
 	v->auth.have_token = 0;
 	switch (mode) {
 	case OC_TOKEN_MODE_NONE:
@@ -117,6 +118,10 @@ int openconnect_set_token_mode(struct openconnect_info *v,
 		       "base32:..., or 0x followed by hex%s)",
 		       name, mode == OC_TOKEN_MODE_HOTP ? ", then ,COUNTER" : "");
 		return ret;
+	}
+	if (oc_secret_set_str(&v->auth.token_str, token_str)) {
+		oc_token_free(&v->auth.token);
+		return -ENOMEM;
 	}
 	v->auth.have_token = 1;
 	return 0;
@@ -195,7 +200,14 @@ void oc_auth_init(struct oc_auth *a)
 
 void oc_auth_free(struct oc_auth *a)
 {
+	size_t i;
+
 	oc_token_free(&a->token);
+	oc_secret_clear(&a->token_str);
+	for (i = 0; i < a->n_csd_env; i++)
+		free(a->csd_env[i]);
+	free(a->csd_env);
+	free(a->version_string);
 	oc_secret_clear(&a->cookie);
 	gp_cookie_free(&a->gpc);
 	free(a->localname);

@@ -47,6 +47,13 @@ struct oc_auth {
 	char *localname;		/* the computer field; NULL: gethostname */
 	struct oc_token token;		/* --token-secret, when have_token */
 	int have_token;
+	struct oc_secret token_str;	/* the secret as given, for unlock */
+	void *tokdata;			/* openconnect_set_token_callbacks */
+	openconnect_lock_token_vfn lock_token;
+	openconnect_unlock_token_vfn unlock_token;
+	char *version_string;		/* app-version when the portal has none */
+	char **csd_env;			/* NAME=VALUE for the HIP program */
+	size_t n_csd_env;
 	int disable_ipv6;
 	openconnect_open_webview_vfn webview;
 	struct oc_secret cookie;	/* the cookie string */
@@ -75,6 +82,7 @@ struct oc_config {
 	int no_esp;			/* --no-dtls */
 	int esp_local_port;		/* --dtls-local-port; 0: any */
 	int hip_needed;			/* the last HIP check said so */
+	int pass_tos;			/* copy inner TOS to ESP packets */
 };
 
 /* Counters besides struct oc_stats, for SIGUSR1 and the tests. */
@@ -130,6 +138,10 @@ struct openconnect_info;
 /* Runs the vpnc-script, when there is one, for @reason. */
 int oc_run_script(struct openconnect_info *v, enum oc_script_reason reason);
 
+/* The soft token's next code, between the application's lock and unlock
+ * callbacks when it set them (unlock gets the advanced HOTP secret). */
+int oc_auth_token_code(struct openconnect_info *v, char *code);
+
 void oc_auth_init(struct oc_auth *a);
 void oc_auth_free(struct oc_auth *a);
 
@@ -143,6 +155,7 @@ struct openconnect_info {
 	struct oc_run run;
 	struct oc_ip_info ip_info;
 	char *useragent;		/* for proxies; GP requests use ours */
+	openconnect_open_webview_vfn browser_fn; /* kept, see openconnect.h */
 
 	openconnect_validate_peer_cert_vfn validate_peer_cert;
 	openconnect_write_new_config_vfn write_new_config;

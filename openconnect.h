@@ -328,6 +328,156 @@ const char *openconnect_get_dtls_cipher(struct openconnect_info *vpninfo);
 /* The TLS cipher of the HTTPS tunnel, else NULL. */
 const char *openconnect_get_cstp_cipher(struct openconnect_info *vpninfo);
 
+/* ---- The rest of OpenConnect's interface ---------------------------------
+ * Programs built against OpenConnect's library call these too; each does
+ * what it means for GlobalProtect, or says (by its result) that it does
+ * not apply. */
+
+struct oc_vpn_proto {
+	const char *name;
+	const char *pretty_name;
+	const char *description;
+	unsigned int flags;
+};
+
+#define OC_PROTO_PROXY		(1 << 0)
+#define OC_PROTO_CSD		(1 << 1)
+#define OC_PROTO_AUTH_CERT	(1 << 2)
+#define OC_PROTO_AUTH_OTP	(1 << 3)
+#define OC_PROTO_AUTH_STOKEN	(1 << 4)
+#define OC_PROTO_PERIODIC_TROJAN (1 << 5)
+#define OC_PROTO_HIDDEN		(1 << 6)
+#define OC_PROTO_AUTH_MCA	(1 << 7)
+
+/* The protocols (here only "gp"), in a new array ended by an entry whose
+ * name is NULL; returns their number, or -ENOMEM. */
+int openconnect_get_supported_protocols(struct oc_vpn_proto **protos);
+void openconnect_free_supported_protocols(struct oc_vpn_proto *protos);
+
+struct oc_cert {
+	int der_len;
+	unsigned char *der_data;
+	void *reserved;
+};
+
+/* The server's certificate, DER, in a new buffer (free it with
+ * openconnect_free_cert_info); its length, or a negative errno. */
+int openconnect_get_peer_cert_DER(struct openconnect_info *vpninfo,
+				  unsigned char **buf);
+/* The server's certificate in words, or NULL; free it as above. */
+char *openconnect_get_peer_cert_details(struct openconnect_info *vpninfo);
+void openconnect_free_cert_info(struct openconnect_info *vpninfo, void *buf);
+/* The certificates the server sent, its own first; their number, or a
+ * negative errno. */
+int openconnect_get_peer_cert_chain(struct openconnect_info *vpninfo,
+				    struct oc_cert **chain);
+void openconnect_free_peer_cert_chain(struct openconnect_info *vpninfo,
+				      struct oc_cert *chain);
+
+/* What this library can do: one-time codes (TOTP, HOTP) yes; PKCS#11,
+ * TPM keys, stoken, YubiKey OATH and system keys no. */
+int openconnect_has_oath_support(void);
+int openconnect_has_pkcs11_support(void);
+int openconnect_has_tss_blob_support(void);
+int openconnect_has_tss2_blob_support(void);
+int openconnect_has_stoken_support(void);
+int openconnect_has_yubioath_support(void);
+int openconnect_has_system_key_support(void);
+
+typedef int (*openconnect_lock_token_vfn)(void *tokdata);
+typedef int (*openconnect_unlock_token_vfn)(void *tokdata,
+					    const char *new_tok);
+/* Called around each one-time code: lock before (it may set a fresher
+ * secret with openconnect_set_token_mode), unlock after, with the token
+ * string to store (HOTP: the advanced counter; NULL: unchanged). */
+int openconnect_set_token_callbacks(struct openconnect_info *vpninfo,
+				    void *tokdata,
+				    openconnect_lock_token_vfn lock,
+				    openconnect_unlock_token_vfn unlock);
+/* stoken is not available: -EOPNOTSUPP unless @use_stoken is 0. */
+int openconnect_set_stoken_mode(struct openconnect_info *vpninfo,
+				int use_stoken, const char *token_str);
+
+/* A readable @fd cancels connecting and waiting for the server. */
+void openconnect_set_cancel_fd(struct openconnect_info *vpninfo, int fd);
+/* Closes the connection to the server; the next request opens a new one. */
+void openconnect_reset_ssl(struct openconnect_info *vpninfo);
+/* Perfect forward secrecy required of TLS 1.2 ciphers (TLS 1.3 has it). */
+void openconnect_set_pfs(struct openconnect_info *vpninfo, unsigned val);
+/* Nothing insecure is offered here either way; 0. */
+int openconnect_set_allow_insecure_crypto(struct openconnect_info *vpninfo,
+					  unsigned val);
+
+typedef enum {
+	OC_COMPRESSION_MODE_NONE,
+	OC_COMPRESSION_MODE_STATELESS,
+	OC_COMPRESSION_MODE_ALL,
+} oc_compression_mode_t;
+
+/* GlobalProtect tunnels are never compressed: any mode is accepted, and
+ * the two getters return NULL. */
+int openconnect_set_compression_mode(struct openconnect_info *vpninfo,
+				     oc_compression_mode_t mode);
+const char *openconnect_get_cstp_compression(struct openconnect_info *vpninfo);
+const char *openconnect_get_dtls_compression(struct openconnect_info *vpninfo);
+
+/* AnyConnect settings, without meaning for GlobalProtect: accepted. */
+void openconnect_set_xmlpost(struct openconnect_info *vpninfo, int enable);
+int openconnect_set_xmlsha1(struct openconnect_info *vpninfo,
+			    const char *xmlsha1, int size);
+int openconnect_set_mobile_info(struct openconnect_info *vpninfo,
+				const char *mobile_platform_version,
+				const char *mobile_device_type,
+				const char *mobile_device_uniqueid);
+/* HTTP authentication of the VPN server itself; GlobalProtect servers use
+ * forms: accepted. */
+int openconnect_set_http_auth(struct openconnect_info *vpninfo,
+			      const char *methods);
+/* Multiple-certificate authentication is AnyConnect's: -EOPNOTSUPP. */
+int openconnect_set_mca_cert(struct openconnect_info *vpninfo,
+			     const char *cert, const char *sslkey);
+int openconnect_set_mca_key_password(struct openconnect_info *vpninfo,
+				     const char *pass);
+
+/* The app version reported when the portal names none (app-version,
+ * and APP_VERSION of the HIP report program). */
+int openconnect_set_version_string(struct openconnect_info *vpninfo,
+				   const char *version_string);
+/* An extra NAME=VALUE for the HIP report program; @name NULL clears all. */
+int openconnect_set_csd_environ(struct openconnect_info *vpninfo,
+				const char *name, const char *value);
+/* Warn when the client certificate expires within @seconds (default 60
+ * days). */
+void openconnect_set_cert_expiry_warning(struct openconnect_info *vpninfo,
+					 int seconds);
+/* The key password is the hex filesystem id of the key's file system. */
+int openconnect_passphrase_from_fsid(struct openconnect_info *vpninfo);
+/* When the authcookie expires (wall clock, from getconfig's lifetime);
+ * 0 when unknown. */
+int openconnect_get_auth_expiration(struct openconnect_info *vpninfo);
+/* Copy the TOS byte of inner IPv4 packets to the outer ESP packets. */
+void openconnect_set_pass_tos(struct openconnect_info *vpninfo, int enable);
+
+struct addrinfo;
+typedef int (*openconnect_getaddrinfo_vfn)(void *privdata, const char *node,
+					   const char *service,
+					   const struct addrinfo *hints,
+					   struct addrinfo **res);
+/* Name resolution through @gai_fn instead of getaddrinfo(). */
+void openconnect_override_getaddrinfo(struct openconnect_info *vpninfo,
+				      openconnect_getaddrinfo_vfn gai_fn);
+typedef void (*openconnect_protect_socket_vfn)(void *privdata, int fd);
+/* Called with each socket to the server (TCP and UDP) before it is used,
+ * so the application can keep it out of the VPN (Android). */
+void openconnect_set_protect_socket_handler(struct openconnect_info *vpninfo,
+					    openconnect_protect_socket_vfn protect_socket);
+/* Opens @uri in the user's browser; OpenConnect uses it for AnyConnect's
+ * external-browser login. GlobalProtect's SAML login here goes through the
+ * web view (openconnect_set_webview_callback) or a cookie given by hand,
+ * so the callback is kept but not called. */
+void openconnect_set_external_browser_callback(struct openconnect_info *vpninfo,
+					       openconnect_open_webview_vfn browser_fn);
+
 #ifdef __cplusplus
 }
 #endif

@@ -219,9 +219,10 @@ out:
 	return ret;
 }
 
-static void check_expiry(const struct oc_log *lg, X509 *cert)
+static void check_expiry(const struct oc_log *lg, X509 *cert, int warn_s)
 {
-	time_t soon = time(NULL) + EXPIRY_WARN_DAYS * 24 * 3600;
+	time_t soon = time(NULL) +
+		      (warn_s > 0 ? warn_s : EXPIRY_WARN_DAYS * 24 * 3600);
 	const ASN1_TIME *end = X509_get0_notAfter(cert);
 	int days, secs;
 
@@ -291,7 +292,7 @@ int oc_openssl_client_cert(const struct oc_log *lg, SSL_CTX *ctx,
 			goto out;
 		}
 	}
-	check_expiry(lg, s.cert);
+	check_expiry(lg, s.cert, conf->cert_expiry_warn_s);
 	oc_dbg(lg, "Client certificate loaded from %s", conf->cert);
 out:
 	ERR_clear_error();

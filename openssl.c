@@ -294,6 +294,10 @@ static int setup_ctx(const struct oc_log *lg, const struct oc_tls_conf *conf,
 	/* A TCP close without close_notify ends the stream (see tls.h). */
 	SSL_CTX_set_options(t->ctx, SSL_OP_IGNORE_UNEXPECTED_EOF);
 #endif
+	/* Forward secrecy: no RSA key exchange in TLS 1.2 (1.3 has none). */
+	if (conf->pfs &&
+	    !SSL_CTX_set_cipher_list(t->ctx, "HIGH:!aNULL:!eNULL:!kRSA:!PSK:!SRP"))
+		return -EINVAL;
 	if (conf->system_trust && !SSL_CTX_set_default_verify_paths(t->ctx)) {
 		ERR_clear_error();
 		oc_dbg(lg, "Could not load the system trust store");
@@ -675,4 +679,69 @@ int oc_random_bytes(void *out, size_t len)
 		len -= (size_t)n;
 	}
 	return 0;
+}
+
+/* ---- The peer's certificates, for the library's callers --------------- */
+
+static int der_of(X509 *x, struct oc_der *d)
+{
+	unsigned char *p = NULL;
+	int len = i2d_X509(x, &p);
+
+	if (len <= 0)
+		return -EINVAL;
+	d->data = malloc((size_t)len);
+	if (!d->data) {
+		OPENSSL_free(p);
+		return -ENOMEM;
+	}
+	memcpy(d->data, p, (size_t)len);
+	d->len = (size_t)len;
+	OPENSSL_free(p);
+	return 0;
+}
+
+int oc_tls_peer_chain(const struct oc_tls *t, struct oc_der **chain, int *n)
+{
+	/* On the client side the chain starts with the server's own. */
+	STACK_OF(X509) *sk = SSL_get_peer_cert_chain(t->ssl);
+	int i, count = sk ? sk_X509_num(sk) : 0, ret = 0;
+	struct oc_der *c;
+
+	*chain = NULL;
+	*n = 0;
+	if (count <= 0)
+		return -ENOENT;
+	c = calloc((size_t)count, sizeof(*c));
+	if (!c)
+		return -ENOMEM;
+	for (i = 0; i < count && !ret; i++)
+		ret = der_of(sk_X509_value(sk, i), &c[i]);
+	if (ret) {
+		oc_der_chain_free(c, count);
+		return ret;
+	}
+	*chain = c;
+	*n = count;
+	return 0;
+}
+
+char *oc_tls_cert_text(const unsigned char *der, size_t len)
+{
+	const unsigned char *p = der;
+	X509 *x = len <= LONG_MAX ? d2i_X509(NULL, &p, (long)len) : NULL;
+	BIO *b = x ? BIO_new(BIO_s_mem()) : NULL;
+	char *data, *out = NULL;
+	long n;
+
+	if (b && X509_print_ex(b, x, XN_FLAG_ONELINE, X509_FLAG_NO_SIGDUMP |
+			       X509_FLAG_NO_PUBKEY) == 1) {
+		n = BIO_get_mem_data(b, &data);
+		if (n > 0)
+			out = strndup(data, (size_t)n);
+	}
+	BIO_free(b);
+	X509_free(x);
+	ERR_clear_error();
+	return out;
 }

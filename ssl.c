@@ -46,6 +46,9 @@ void oc_tls_conf_free(struct oc_tls_conf *c)
 	free(c->resolve_host);
 	free(c->resolve_ip);
 	oc_proxy_free(&c->proxy);
+	oc_der_chain_free(c->peer_chain, c->peer_chain_n);
+	c->peer_chain = NULL;
+	c->peer_chain_n = 0;
 	c->cafile = c->cert = c->key = NULL;
 	c->sni = c->pin = c->accepted_pin = NULL;
 	c->resolve_host = c->resolve_ip = NULL;
@@ -173,7 +176,8 @@ static int resolve(const struct oc_log *lg, const struct oc_tls_conf *conf,
 	hints.ai_family = AF_UNSPEC;
 	hints.ai_socktype = SOCK_STREAM;
 	hints.ai_flags = AI_NUMERICSERV | (numeric ? AI_NUMERICHOST : 0);
-	r = getaddrinfo(name, serv, &hints, res);
+	r = conf->gai ? conf->gai(conf->cb_priv, name, serv, &hints, res) :
+			getaddrinfo(name, serv, &hints, res);
 	if (r == EAI_SYSTEM && errno == ENOMEM)
 		return -ENOMEM;
 	if (r) {
@@ -197,6 +201,8 @@ static int connect_one(const struct oc_tls_conf *conf,
 		    ai->ai_protocol);
 	if (fd < 0)
 		return -errno;
+	if (conf->protect)
+		conf->protect(conf->cb_priv, fd);
 	if (!connect(fd, ai->ai_addr, ai->ai_addrlen))
 		return fd;
 	if (errno != EINPROGRESS) {
@@ -499,7 +505,8 @@ static void note_server_addr(const struct oc_log *lg,
 	memset(&hints, 0, sizeof(hints));
 	hints.ai_socktype = SOCK_STREAM;
 	hints.ai_flags = numeric ? AI_NUMERICHOST : 0;
-	if (getaddrinfo(name, NULL, &hints, &res) || !res ||
+	if ((conf->gai ? conf->gai(conf->cb_priv, name, NULL, &hints, &res) :
+			 getaddrinfo(name, NULL, &hints, &res)) || !res ||
 	    res->ai_addrlen > sizeof(ss)) {
 		oc_dbg(lg, "%s does not resolve here: no ESP past the proxy",
 		       host);
@@ -590,6 +597,27 @@ static int connect_server(const struct oc_log *lg, struct oc_tls_conf *conf,
 	return fd;
 }
 
+void oc_der_chain_free(struct oc_der *chain, int n)
+{
+	int i;
+
+	for (i = 0; chain && i < n; i++)
+		free(chain[i].data);
+	free(chain);
+}
+
+/* The server's certificates stay readable (openconnect_get_peer_cert_*)
+ * from the trust decision, the user's callback included, until the next
+ * connection. */
+static void keep_chain(struct oc_tls_conf *conf, const struct oc_tls *t)
+{
+	oc_der_chain_free(conf->peer_chain, conf->peer_chain_n);
+	conf->peer_chain = NULL;
+	conf->peer_chain_n = 0;
+	if (oc_tls_peer_chain(t, &conf->peer_chain, &conf->peer_chain_n))
+		conf->peer_chain_n = 0;
+}
+
 int oc_tls_connect(const struct oc_log *lg, struct oc_tls_conf *conf,
 		   const char *host, int port, struct oc_tls **out)
 {
@@ -623,6 +651,7 @@ int oc_tls_connect(const struct oc_log *lg, struct oc_tls_conf *conf,
 	conf->peer = ids;
 	oc_pin_format(&ids, conf->peer_pin);
 	conf->have_peer = 1;
+	keep_chain(conf, t);
 	ret = apply_trust(lg, conf, host, &verdict);
 	if (ret) {
 		oc_tls_close(t);

@@ -56,12 +56,18 @@ struct oc_tls_conf {
 	int cancel_fd;			/* readable = abort waiting; -1 */
 	openconnect_validate_peer_cert_vfn validate;
 	void *cb_priv;
+	openconnect_getaddrinfo_vfn gai;	/* NULL: getaddrinfo() */
+	openconnect_protect_socket_vfn protect;	/* each new socket */
+	int pfs;			/* TLS 1.2 only with forward secrecy */
+	int cert_expiry_warn_s;		/* client certificate; 0: 60 days */
 	/* Of the last server certificate seen (valid when have_peer). */
 	int have_peer;
 	struct oc_cert_ids peer;
 	char peer_pin[OC_PIN_LEN];
 	char peer_ip[46];		/* numeric address of the last server */
 	int path_mtu;			/* of its TCP connection; 0: unknown */
+	struct oc_der *peer_chain;	/* what it sent, its own first */
+	int peer_chain_n;
 };
 
 void oc_tls_conf_init(struct oc_tls_conf *c);
@@ -137,6 +143,20 @@ struct oc_tls_verdict {
 	int verified;		/* chain and host name verified */
 	char reason[128];	/* why not, for the user */
 };
+/* One certificate, DER. */
+struct oc_der {
+	unsigned char *data;
+	size_t len;
+};
+
+void oc_der_chain_free(struct oc_der *chain, int n);
+/* The certificates the peer sent, its own first, as copies in a new
+ * array of *@n (free with oc_der_chain_free). -ENOENT when none. */
+int oc_tls_peer_chain(const struct oc_tls *t, struct oc_der **chain, int *n);
+/* A certificate in words (subject, issuer, validity, names...), malloc'ed;
+ * NULL when @der does not parse or memory is short. */
+char *oc_tls_cert_text(const unsigned char *der, size_t len);
+
 /* On success the connection owns @fd; on failure the caller still does. */
 int oc_tls_backend_handshake(const struct oc_log *lg,
 			     const struct oc_tls_conf *conf,
