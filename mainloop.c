@@ -469,8 +469,12 @@ static int start(struct openconnect_info *v)
 	if (r->sm.state == OC_TS_NONE) {
 		oc_tunsm_conf_default(&conf);
 		conf.holdoff_ms = r->holdoff_ms;
-		if (v->cfg.dpd_s)
+		/* --force-dpd is the dead peer check of either transport:
+		 * ESP probes, or HTTPS keepalives. */
+		if (v->cfg.dpd_s) {
 			conf.dpd_ms = (int64_t)v->cfg.dpd_s * 1000;
+			conf.https_keepalive_ms = conf.dpd_ms;
+		}
 		conf.https_dead_ms = 3 * conf.https_keepalive_ms;
 		oc_tunsm_init(&r->sm, &conf);
 		r->next_hip_ms = oc_now_ms() +
