@@ -70,29 +70,11 @@ fi
 
 # The tunnel's connections show the certificate too: -S with a script
 # that swallows the packets, so no TUN device or root is needed.
-cookie=$(cat "$tmp/out")
-cat >"$tmp/tunscript" <<'EOF'
-#!/bin/sh
-exec cat >/dev/null
-EOF
-chmod +x "$tmp/tunscript"
-printf '%s\n' "$cookie" | timeout 30 "$oc" --protocol=gp \
-	--cafile "$c/ca.pem" --no-system-trust --cookie-on-stdin \
-	-c "$c/client-both.pem" --no-dtls -S -s "$tmp/tunscript" -v \
-	"$url/gateway" \
-	>"$tmp/tun.out" 2>"$tmp/tun.err" &
-tun_pid=$!
-i=0
-until grep -q "HTTPS tunnel connected" "$tmp/tun.err" 2>/dev/null || [ $i -ge 200 ]; do
-	kill -0 "$tun_pid" 2>/dev/null || break
-	sleep 0.1
-	i=$((i + 1))
-done
-if grep -q "HTTPS tunnel connected" "$tmp/tun.err" && gwlog_has "START_TUNNEL"; then
+if tunnel_up "$(cat "$tmp/out")" -c "$c/client-both.pem" "$url/gateway" &&
+   gwlog_has "START_TUNNEL"; then
 	t_ok "getconfig and the HTTPS tunnel over certificate-checked TLS"
 else
-	t_fail "tunnel with a client certificate" "$(tail -n 5 "$tmp/tun.err")"
+	t_fail "tunnel with a client certificate"
 fi
-kill -INT "$tun_pid" 2>/dev/null
-wait "$tun_pid" 2>/dev/null
+tunnel_down
 t_done

@@ -22,7 +22,14 @@ gw_stop() {
 	fi
 	gw_pid=
 }
-trap 'gw_stop; rm -rf "$tmp"' EXIT
+tun_pid=
+# On exit: the client of tunnel_up, the gateway, the files.
+gw_cleanup() {
+	[ -n "$tun_pid" ] && kill "$tun_pid" 2>/dev/null
+	gw_stop
+	rm -rf "$tmp"
+}
+trap gw_cleanup EXIT
 trap 'exit 1' INT TERM HUP PIPE
 
 # gw_start ARGS...: a fresh gateway on 127.0.0.1; sets $port, $pin, $url.
@@ -88,6 +95,34 @@ oc_run() {
 		sed 's/^/# err: /' "$tmp/err"
 		return 1
 	fi
+}
+
+# tunnel_up COOKIE ARGS...: our client on the cookie with --no-dtls and
+# -S, its packets going to a script that swallows them (no TUN device, no
+# root), in the background ($tun_pid; output in $tmp/tun.out and
+# $tmp/tun.err). 0 once the HTTPS tunnel is connected, within 20 s.
+tunnel_up() {
+	_cookie=$1
+	shift
+	printf '%s\n' "$_cookie" | timeout 60 "$oc" --protocol=gp \
+		--cafile "$CERTDIR/ca.pem" --no-system-trust --cookie-on-stdin \
+		--no-dtls -S -s "exec cat >/dev/null" -v "$@" \
+		>"$tmp/tun.out" 2>"$tmp/tun.err" &
+	tun_pid=$!
+	_i=0
+	until grep -q "HTTPS tunnel connected" "$tmp/tun.err" 2>/dev/null; do
+		[ $_i -lt 200 ] && kill -0 "$tun_pid" 2>/dev/null || break
+		sleep 0.1
+		_i=$((_i + 1))
+	done
+	grep -q "HTTPS tunnel connected" "$tmp/tun.err" ||
+		{ sed 's/^/# tunnel: /' "$tmp/tun.err" | tail -n 5; return 1; }
+}
+
+# tunnel_down: SIGINT to the client of tunnel_up, and its exit status.
+tunnel_down() {
+	kill -INT "$tun_pid" 2>/dev/null
+	wait "$tun_pid"
 }
 
 # out_has / err_has PATTERN: grep the last run's stdout / stderr.

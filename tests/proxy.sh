@@ -16,7 +16,7 @@ stop_proxy() {
 	[ -n "$proxy_pid" ] && kill "$proxy_pid" 2>/dev/null && wait "$proxy_pid" 2>/dev/null
 	proxy_pid=
 }
-trap 'stop_proxy; gw_stop; rm -rf "$tmp"' EXIT
+trap 'stop_proxy; gw_cleanup' EXIT
 
 # start_proxy http|socks5 [USER:PASS]: sets $purl's host and port part.
 start_proxy() {
@@ -104,26 +104,12 @@ fi
 # The tunnel through the proxy: -S with a script that swallows packets.
 start_proxy http
 oc_run 0 "$pw" -u alice --cookieonly -P "http://127.0.0.1:$pport" "$url/gateway"
-cookie=$(cat "$tmp/out")
-printf '#!/bin/sh\nexec cat >/dev/null\n' >"$tmp/tunscript"
-chmod +x "$tmp/tunscript"
-printf '%s\n' "$cookie" | timeout 30 "$oc" --protocol=gp \
-	--cafile "$CERTDIR/ca.pem" --no-system-trust --cookie-on-stdin \
-	-P "http://127.0.0.1:$pport" --no-dtls -S -s "$tmp/tunscript" -v \
-	"$url/gateway" >"$tmp/tun.out" 2>"$tmp/tun.err" &
-tun_pid=$!
-i=0
-until grep -q "HTTPS tunnel connected" "$tmp/tun.err" 2>/dev/null || [ $i -ge 200 ]; do
-	kill -0 "$tun_pid" 2>/dev/null || break
-	sleep 0.1
-	i=$((i + 1))
-done
-if grep -q "HTTPS tunnel connected" "$tmp/tun.err" && gwlog_has "START_TUNNEL" &&
+if tunnel_up "$(cat "$tmp/out")" -P "http://127.0.0.1:$pport" "$url/gateway" &&
+   gwlog_has "START_TUNNEL" &&
    [ "$(grep -c "CONNECT localhost:$port" "$tmp/proxy.log")" -ge 3 ]; then
 	t_ok "getconfig and the HTTPS tunnel through the proxy"
 else
-	t_fail "tunnel through the proxy" "$(tail -n 5 "$tmp/tun.err")"
+	t_fail "tunnel through the proxy"
 fi
-kill -INT "$tun_pid" 2>/dev/null
-wait "$tun_pid" 2>/dev/null
+tunnel_down
 t_done
