@@ -323,34 +323,66 @@ static void deliver(struct openconnect_info *v, struct oc_pkt *p, int cur)
 	oc_pktq_push(&v->run.to_tun, p);
 }
 
+/* Packets for one recvmmsg(): as many as the queue to the TUN device
+ * still takes, at most a batch, each with room for a datagram. */
+static unsigned int rx_buffers(struct openconnect_info *v, struct oc_pkt **pk,
+			       struct iovec *iov, struct mmsghdr *msg)
+{
+	const struct oc_pktq *q = &v->run.to_tun;
+	unsigned int n, want = q->max > q->n ? q->max - q->n : 0;
+	unsigned char *room;
+
+	if (want > OC_BATCH)
+		want = OC_BATCH;
+	for (n = 0; n < want; n++) {
+		pk[n] = oc_pktpool_get(&v->run.pool);
+		room = pk[n] ? oc_buf_reserve(&pk[n]->b, v->run.pool.mtu) : NULL;
+		if (!room) {
+			if (pk[n])
+				oc_pktpool_put(&v->run.pool, pk[n]);
+			break;
+		}
+		iov[n].iov_base = room;
+		iov[n].iov_len = v->run.pool.mtu;
+		memset(&msg[n], 0, sizeof(msg[n]));
+		msg[n].msg_hdr.msg_iov = &iov[n];
+		msg[n].msg_hdr.msg_iovlen = 1;
+	}
+	return n;
+}
+
+/* Reads what waits on the ESP socket, a batch per system call. */
 int oc_esp_rx(struct openconnect_info *v)
 {
 	struct oc_esp_link *l = &v->run.esp;
-	struct oc_pkt *p;
-	unsigned char *room;
-	ssize_t n;
-	int i, ret;
+	struct oc_pkt *pk[OC_BATCH];
+	struct iovec iov[OC_BATCH];
+	struct mmsghdr msg[OC_BATCH];
+	unsigned int i, n;
+	int got, ret = 0;
 
-	for (i = 0; l->fd >= 0 && i < OC_BATCH; i++) {
-		if (oc_pktq_full(&v->run.to_tun))
-			return 0;
-		p = oc_pktpool_get(&v->run.pool);
-		if (!p)
-			return 0;
-		room = oc_buf_reserve(&p->b, v->run.pool.mtu);
-		n = room ? recv(l->fd, room, v->run.pool.mtu, 0) : -1;
-		if (n < 0) {
-			ret = errno == EAGAIN ? 0 : -errno;
-			oc_pktpool_put(&v->run.pool, p);
-			/* ICMP errors from the path are not fatal to ESP. */
-			return ret == -ECONNREFUSED ? 0 : ret;
-		}
-		oc_buf_commit(&p->b, (size_t)n);
-		if (!l->keys || (ret = decrypt(v, p)) < 0) {
-			oc_pktpool_put(&v->run.pool, p);
+	if (l->fd < 0)
+		return 0;
+	n = rx_buffers(v, pk, iov, msg);
+	if (!n)
+		return 0;
+	got = recvmmsg(l->fd, msg, n, MSG_DONTWAIT, NULL);
+	if (got < 0) {
+		ret = errno == EAGAIN || errno == EWOULDBLOCK ? 0 : -errno;
+		/* ICMP errors from the path are not fatal to ESP. */
+		if (ret == -ECONNREFUSED)
+			ret = 0;
+		got = 0;
+	}
+	for (i = 0; i < (unsigned int)got; i++) {
+		oc_buf_commit(&pk[i]->b, msg[i].msg_len);
+		if (!l->keys || (ret = decrypt(v, pk[i])) < 0) {
+			oc_pktpool_put(&v->run.pool, pk[i]);
 			continue;
 		}
-		deliver(v, p, ret);
+		deliver(v, pk[i], ret);
 	}
-	return 0;
+	for (; i < n; i++)
+		oc_pktpool_put(&v->run.pool, pk[i]);
+	return got > 0 ? 0 : ret;
 }
