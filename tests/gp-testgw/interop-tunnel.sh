@@ -85,7 +85,7 @@ check "client A: ping after the reconnect" pings "$ns_a" 198.19.0.1
 
 # SIGTERM: openconnect logs out, and the cookie is dead for good.
 a_logout() {
-	finish a && until_ok 5 logged 1 'logout (user alice)'
+	finish a && until_ok 20 logged 1 'logout (user alice)'
 }
 
 old_cookie_refused() {
