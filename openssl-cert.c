@@ -17,12 +17,8 @@
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
 #include "log.h"
+#include "certfile.h"
 #include "openssl-int.h"
-
-/* A certificate file larger than this is not one. */
-#define MAX_CERT_FILE	(1024 * 1024)
-/* Warn when the certificate expires within this many days. */
-#define EXPIRY_WARN_DAYS	60
 
 struct cert_set {
 	X509 *cert;
@@ -38,70 +34,10 @@ static void cert_set_free(struct cert_set *s)
 	memset(s, 0, sizeof(*s));
 }
 
-struct file_data {
-	unsigned char *data;
-	size_t len;
-};
-
-static void file_data_free(struct file_data *f)
-{
-	if (f->data)
-		OPENSSL_clear_free(f->data, f->len);
-	f->data = NULL;
-	f->len = 0;
-}
-
-/* Reads @path whole (it may hold a key: wiped when freed). */
-static int read_file(const struct oc_log *lg, const char *what,
-		     const char *path, struct file_data *out)
-{
-	FILE *f = fopen(path, "rb");
-	unsigned char *p;
-	size_t n;
-	int ret = 0;
-
-	if (!f) {
-		ret = -errno;
-		oc_err(lg, "Cannot read %s %s: %s", what, path, oc_strerr(ret));
-		return ret;
-	}
-	out->data = OPENSSL_malloc(MAX_CERT_FILE + 1);
-	if (!out->data) {
-		fclose(f);
-		return -ENOMEM;
-	}
-	p = out->data;
-	n = fread(p, 1, MAX_CERT_FILE + 1, f);
-	out->len = n;
-	if (ferror(f)) {
-		oc_err(lg, "Cannot read %s %s", what, path);
-		ret = -EIO;
-	} else if (n > MAX_CERT_FILE) {
-		oc_err(lg, "%s %s is too large", what, path);
-		ret = -EFBIG;
-	}
-	fclose(f);
-	if (ret) {
-		out->len = MAX_CERT_FILE + 1;
-		file_data_free(out);
-	}
-	return ret;
-}
-
 /* A read-only BIO over @f, at its start. */
-static BIO *file_bio(const struct file_data *f)
+static BIO *file_bio(const struct oc_file_data *f)
 {
 	return BIO_new_mem_buf(f->data, (int)f->len);
-}
-
-static int is_pem(const struct file_data *f)
-{
-	return memmem(f->data, f->len, "-----BEGIN ", 11) != NULL;
-}
-
-static int has_encrypted_key(const struct file_data *f)
-{
-	return memmem(f->data, f->len, "ENCRYPTED", 9) != NULL;
 }
 
 static int password_cb(char *buf, int size, int rwflag, void *u)
@@ -121,9 +57,10 @@ static int password_cb(char *buf, int size, int rwflag, void *u)
 
 /* The key of a PEM file: any PEM private key block, encrypted or not. */
 static int pem_key(const struct oc_log *lg, const char *path,
-		   const struct file_data *f, const struct oc_secret *pw,
-		   EVP_PKEY **key)
+		   const struct oc_file_data *f, const struct oc_secret *pw,
+		   void *set)
 {
+	EVP_PKEY **key = &((struct cert_set *)set)->key;
 	BIO *b = file_bio(f);
 
 	if (!b)
@@ -133,23 +70,14 @@ static int pem_key(const struct oc_log *lg, const char *path,
 	BIO_free(b);
 	if (*key)
 		return 0;
-	if (has_encrypted_key(f)) {
-		if (!oc_secret_isset(pw))
-			oc_err(lg, "The key in %s is encrypted: give its password with --key-password",
-			       path);
-		else
-			oc_err(lg, "Cannot decrypt the key in %s: wrong password?",
-			       path);
-		return -EACCES;
-	}
-	oc_err(lg, "No private key in %s", path);
-	return -EINVAL;
+	return oc_cert_key_error(lg, path, f, pw);
 }
 
 /* The certificate of a PEM file, then any more as its chain. */
 static int pem_certs(const struct oc_log *lg, const char *path,
-		     const struct file_data *f, struct cert_set *s)
+		     const struct oc_file_data *f, void *set)
 {
+	struct cert_set *s = set;
 	BIO *b = file_bio(f);
 	X509 *x;
 	int ret = -ENOMEM;
@@ -180,9 +108,10 @@ out:
 }
 
 static int load_pkcs12(const struct oc_log *lg, const char *path,
-		       const struct file_data *f, const struct oc_secret *pw,
-		       struct cert_set *s)
+		       const struct oc_file_data *f, const struct oc_secret *pw,
+		       void *set)
 {
+	struct cert_set *s = set;
 	const char *pass = oc_secret_isset(pw) ? oc_secret_get(pw) : "";
 	const unsigned char *p = f->data;
 	PKCS12 *p12;
@@ -197,12 +126,7 @@ static int load_pkcs12(const struct oc_log *lg, const char *path,
 	/* Without a password, both an empty one and none are tried. */
 	if (!PKCS12_verify_mac(p12, pass, -1) &&
 	    (oc_secret_isset(pw) || !PKCS12_verify_mac(p12, NULL, 0))) {
-		if (!oc_secret_isset(pw))
-			oc_err(lg, "%s is protected: give its password with --key-password",
-			       path);
-		else
-			oc_err(lg, "Cannot open %s: wrong password?", path);
-		ret = -EACCES;
+		ret = oc_cert_p12_locked(lg, path, pw);
 		goto out;
 	}
 	if (!PKCS12_parse(p12, pass, &s->key, &s->cert, &s->chain)) {
@@ -219,53 +143,19 @@ out:
 	return ret;
 }
 
-static void check_expiry(const struct oc_log *lg, X509 *cert, int warn_s)
+/* notAfter as a time_t; (time_t)-1 when it does not convert. */
+static time_t not_after(X509 *cert)
 {
-	time_t soon = time(NULL) +
-		      (warn_s > 0 ? warn_s : EXPIRY_WARN_DAYS * 24 * 3600);
-	const ASN1_TIME *end = X509_get0_notAfter(cert);
-	int days, secs;
+	struct tm tm;
 
-	if (X509_cmp_time(end, NULL) < 0) {
-		oc_err(lg, "The client certificate has expired");
-		return;
-	}
-	if (X509_cmp_time(end, &soon) >= 0)
-		return;
-	if (ASN1_TIME_diff(&days, &secs, NULL, end))
-		oc_info(lg, "The client certificate expires in %d days", days);
+	if (ASN1_TIME_to_tm(X509_get0_notAfter(cert), &tm) != 1)
+		return (time_t)-1;
+	return timegm(&tm);
 }
 
-static int load_set(const struct oc_log *lg, const struct oc_tls_conf *conf,
-		    struct cert_set *s)
-{
-	struct file_data cf = { 0 }, kf = { 0 };
-	int ret;
-
-	ret = read_file(lg, "certificate", conf->cert, &cf);
-	if (ret)
-		return ret;
-	if (!is_pem(&cf)) {
-		ret = load_pkcs12(lg, conf->cert, &cf, &conf->key_password, s);
-		goto out;
-	}
-	ret = pem_certs(lg, conf->cert, &cf, s);
-	if (ret)
-		goto out;
-	if (conf->key && strcmp(conf->key, conf->cert)) {
-		ret = read_file(lg, "key", conf->key, &kf);
-		if (!ret)
-			ret = pem_key(lg, conf->key, &kf, &conf->key_password,
-				      &s->key);
-	} else {
-		ret = pem_key(lg, conf->cert, &cf, &conf->key_password,
-			      &s->key);
-	}
-out:
-	file_data_free(&kf);
-	file_data_free(&cf);
-	return ret;
-}
+static const struct oc_cert_parsers parsers = {
+	pem_certs, pem_key, load_pkcs12,
+};
 
 int oc_openssl_client_cert(const struct oc_log *lg, SSL_CTX *ctx,
 			   const struct oc_tls_conf *conf)
@@ -275,7 +165,7 @@ int oc_openssl_client_cert(const struct oc_log *lg, SSL_CTX *ctx,
 
 	if (!conf->cert)
 		return 0;
-	ret = load_set(lg, conf, &s);
+	ret = oc_cert_load(lg, conf, &parsers, &s);
 	if (ret)
 		goto out;
 	ERR_clear_error();
@@ -292,7 +182,7 @@ int oc_openssl_client_cert(const struct oc_log *lg, SSL_CTX *ctx,
 			goto out;
 		}
 	}
-	check_expiry(lg, s.cert, conf->cert_expiry_warn_s);
+	oc_cert_check_expiry(lg, not_after(s.cert), conf->cert_expiry_warn_s);
 	oc_dbg(lg, "Client certificate loaded from %s", conf->cert);
 out:
 	ERR_clear_error();

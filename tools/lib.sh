@@ -14,12 +14,19 @@ use_sanitizers() {
 	export ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
 }
 
+# --gnutls: a separate build with the GnuTLS backend.
+use_gnutls() {
+	build="$top/build-gnutls"
+	configure_flags=(--with-gnutls)
+}
+
 # Debian packages the build, the tests and the demo need.
 deb_packages=(
 	autoconf automake libtool pkg-config make gcc
 	libssl-dev libxml2-dev zlib1g-dev libcmocka-dev libproxy-dev
 	openssl vpnc-scripts iproute2 procps iputils-ping iperf3 openconnect
 	tcpdump python3-cryptography clang libclang-rt-14-dev valgrind
+	libgnutls28-dev nettle-dev
 )
 
 die() { echo "$*" >&2; exit 1; }
