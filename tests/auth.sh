@@ -30,11 +30,11 @@ oc_run 0 's3cret-pw
 	gwlog_has "/global-protect/getconfig.esp" &&
 	t_ok "bare host: portal first, then its gateway" || t_fail "portal then gateway"
 
-oc_run 1 'wrong
+oc_run 1 'wr0ng-pw
 ' -u alice --cookieonly "$url/gateway" && err_has "Invalid user name or password" &&
 	t_ok "wrong password: exit 1 with the reason" || t_fail "wrong password"
 
-oc_run 0 'wrong
+oc_run 0 'wr0ng-pw
 s3cret-pw
 ' -u alice --cookieonly "$url/gateway" && err_has "Invalid user name or password" &&
 	out_has "$cookie_re" && t_ok "HTTP 512 asks again" || t_fail "512 asks again"

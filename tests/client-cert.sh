@@ -37,12 +37,12 @@ login "encrypted key without a password: asked for one" 1 \
 	"is encrypted: give its password with --key-password" \
 	-c "$c/client.pem" -k "$c/client-enc-key.pem"
 login "encrypted key, wrong password" 1 "wrong password" \
-	-c "$c/client.pem" -k "$c/client-enc-key.pem" -p nope
+	-c "$c/client.pem" -k "$c/client-enc-key.pem" -p n0pe-pw
 login "PKCS#12 with its password" 0 "" --certificate="$c/client.p12" \
 	--key-password=keypass
 login "PKCS#12 without a password: asked for one" 1 \
 	"is protected: give its password with --key-password" -c "$c/client.p12"
-login "PKCS#12, wrong password" 1 "wrong password" -c "$c/client.p12" -p nope
+login "PKCS#12, wrong password" 1 "wrong password" -c "$c/client.p12" -p n0pe-pw
 login "missing certificate file" 1 "Cannot read certificate $c/none.pem" \
 	-c "$c/none.pem"
 login "a key of another certificate" 1 "do not match" \

@@ -68,7 +68,7 @@ start_proxy http bob:pr0xy-pw
 via 1 "http://127.0.0.1:$pport" &&
 	err_has "wants a user name and password" &&
 	t_ok "HTTP proxy asks for credentials: told so" || t_fail "407"
-via 1 "http://bob:wrong@127.0.0.1:$pport" && err_has "wants other credentials" &&
+via 1 "http://bob:wr0ng-pw@127.0.0.1:$pport" && err_has "wants other credentials" &&
 	t_ok "HTTP proxy, wrong password: told so" || t_fail "407 wrong"
 via 0 "http://bob:pr0xy-pw@127.0.0.1:$pport" -vvv --dump-http-traffic &&
 	proxy_has "auth=yes" && ! grep -q "pr0xy-pw" "$tmp/err" "$tmp/out" &&
@@ -81,7 +81,7 @@ via 0 "socks5://127.0.0.1:$pport" && proxy_has "SOCKS5 localhost:$port" &&
 start_proxy socks5 bob:pr0xy-pw
 via 1 "socks5://127.0.0.1:$pport" && err_has "may want a user name and password" &&
 	t_ok "SOCKS5 proxy wants credentials: told so" || t_fail "SOCKS5 no auth"
-via 1 "socks5://bob:nope@127.0.0.1:$pport" &&
+via 1 "socks5://bob:n0pe-pw@127.0.0.1:$pport" &&
 	err_has "refused the user name and password" &&
 	t_ok "SOCKS5 proxy, wrong password: told so" || t_fail "SOCKS5 bad auth"
 via 0 "socks5://bob:pr0xy-pw@127.0.0.1:$pport" -vvv &&

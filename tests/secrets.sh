@@ -159,6 +159,16 @@ for f in $srcs; do
 	for v in $(sed -n "s/.*printf '\([^'\\\\]*\)\\\\n' *|.*/\1/p; s/.*echo \([^ |]*\) *|.*/\1/p; s/.*oc_run [0-9]* '\([^']*\)\$/\1/p; s/.*oc_run [0-9]* '\([^'\\\\]*\)' .*/\1/p" "$f"); do
 		vals "$f" "$v" >>"$work/k.passwords"
 	done
+	# Key passwords (-p, --key-password) and proxy credentials.
+	for v in $(grep -v "mkdir -p" "$f" |
+			grep -o -e " -p [^ \"]*" -e "--key-password[ =][^ \"]*" |
+			sed 's/^ -p //; s/^--key-password[ =]//'); do
+		vals "$f" "$v" >>"$work/k.passwords"
+	done
+	for v in $(grep -o "://[A-Za-z0-9._-]*:[^@ \"]*@" "$f" |
+			sed 's|^://[^:]*:||; s|@$||'); do
+		vals "$f" "$v" >>"$work/k.passwords"
+	done
 	for v in $(grep -o -e "--totp-secret[ =][^ ]*" -e "--token-secret[ =][^ ]*" "$f" |
 			sed 's/^--[a-z-]*[ =]//'); do
 		vals "$f" "$v" >>"$work/k.tokens"
