@@ -12,6 +12,11 @@
 
 # Generous bounds: the machine may be slow and shared.
 RSS_MAX_KB=${HOSTILE_RSS_MAX_KB:-131072}
+# AddressSanitizer's shadow memory and quarantine triple what a client
+# holds; the bound is about the client's own growth.
+if grep -q -e '-fsanitize=address' "$TOP_BUILDDIR/config.log" 2>/dev/null; then
+	RSS_MAX_KB=$((RSS_MAX_KB * 3))
+fi
 TIMEOUT_S=30		# the client's network timeout
 slow_pids=
 
