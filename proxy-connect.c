@@ -42,23 +42,12 @@ void oc_proxy_free(struct oc_proxy *p)
 
 /* ---- Parsing ------------------------------------------------------------ */
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* Percent-decodes @len bytes of @s into a new string; NULL with *err. */
 static char *pct_decode(const char *s, size_t len, int *err)
 {
 	char *out = malloc(len + 1);
+	unsigned char byte;
 	size_t i, n = 0;
-	int hi, lo;
 
 	if (!out) {
 		*err = -ENOMEM;
@@ -69,15 +58,14 @@ static char *pct_decode(const char *s, size_t len, int *err)
 			out[n++] = s[i];
 			continue;
 		}
-		hi = i + 2 < len ? hexval(s[i + 1]) : -1;
-		lo = i + 2 < len ? hexval(s[i + 2]) : -1;
-		if (hi < 0 || lo < 0 || (hi == 0 && lo == 0)) {
+		if (i + 2 >= len || oc_hex_decode(s + i + 1, 2, &byte, 1, NULL) ||
+		    !byte) {
 			oc_wipe(out, len + 1);
 			free(out);
 			*err = -EINVAL;
 			return NULL;
 		}
-		out[n++] = (char)(hi << 4 | lo);
+		out[n++] = (char)byte;
 		i += 2;
 	}
 	out[n] = '\0';
