@@ -286,16 +286,24 @@ d() {
 
 # ==== ESP ======================================================================
 
-client "$ns_tmp/esp.log" || { t_fail "client over ESP"; t_done; exit 1; }
-if ! wait_for "$cl_log" "ESP tunnel up after" 15; then
-	t_fail "ESP through the relay" "$(tail -5 "$cl_log")"
-	t_done
-	exit 1
-fi
-n=0
-while ! in_cl ping -c 1 -W 1 "$INNER_IP" >/dev/null 2>&1 && [ $n -lt 10 ]; do
-	n=$((n + 1))
-done
+# client_up NAME LOG PATTERN ARGS...: the client, until PATTERN is in its
+# log and the inner address answers a ping; else the test ends here.
+client_up() {
+	_name=$1 _log=$2 _pat=$3
+	shift 3
+	client "$_log" "$@" || { t_fail "client over $_name"; t_done; exit 1; }
+	if ! wait_for "$cl_log" "$_pat" 15; then
+		t_fail "$_name through the relay" "$(tail -5 "$cl_log")"
+		t_done
+		exit 1
+	fi
+	n=0
+	while ! in_cl ping -c 1 -W 1 "$INNER_IP" >/dev/null 2>&1 && [ $n -lt 10 ]; do
+		n=$((n + 1))
+	done
+}
+
+client_up ESP "$ns_tmp/esp.log" "ESP tunnel up after"
 
 # esp_case MODE SIZE SETTING...: these faults, one transfer, and what
 # the client (icv rep), the gateway (gicv grep_) and the two kernels (kcl
@@ -418,16 +426,7 @@ stop_client
 
 # ==== HTTPS ====================================================================
 
-client "$ns_tmp/https.log" --no-dtls --force-dpd 2 || { t_fail "client over HTTPS"; t_done; exit 1; }
-if ! wait_for "$cl_log" "using HTTPS" 15; then
-	t_fail "HTTPS through the relay" "$(tail -5 "$cl_log")"
-	t_done
-	exit 1
-fi
-n=0
-while ! in_cl ping -c 1 -W 1 "$INNER_IP" >/dev/null 2>&1 && [ $n -lt 10 ]; do
-	n=$((n + 1))
-done
+client_up HTTPS "$ns_tmp/https.log" "using HTTPS" --no-dtls --force-dpd 2
 
 # https_case MODE SIZE SETTING...: as esp_case, for the HTTPS tunnel;
 # h_reconn and h_badfr are the client's reconnects and bad frames, and
