@@ -104,7 +104,7 @@ oc_run() {
 tunnel_up() {
 	_cookie=$1
 	shift
-	printf '%s\n' "$_cookie" | timeout 60 "$oc" --protocol=gp \
+	printf '%s\n' "$_cookie" | timeout --foreground 60 "$oc" --protocol=gp \
 		--cafile "$CERTDIR/ca.pem" --no-system-trust --cookie-on-stdin \
 		--no-dtls -S -s "exec cat >/dev/null" -v "$@" \
 		>"$tmp/tun.out" 2>"$tmp/tun.err" &

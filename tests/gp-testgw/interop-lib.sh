@@ -124,14 +124,16 @@ cookie() {	# NS URL USER FILE
 # background with $connect_args, its output appended to $tmp/NAME.out
 # (or written afresh when $connect_fresh is set);
 # its connect script writes $tmp/NAME.<reason>. (Not through in_ns: $!
-# must be the process itself, not a subshell.)
+# must be the process itself, not a subshell. timeout --foreground: a
+# plain timeout passes a signal on twice, to the client and to its
+# process group, and the second one interrupts openconnect's logout.)
 connect() {
 	_c=$1 _ns=$2 _url=$3 _cf=$4
 	shift 4
 	rm -f "$tmp/$_c.connect"
 	[ -z "${connect_fresh:-}" ] || rm -f "$tmp/$_c.out"
-	GPT_OUT=$tmp/$_c ip netns exec "$_ns" timeout 120 "$oc" --protocol=gp \
-		--servercert "$pin" --cookie-on-stdin $connect_args \
+	GPT_OUT=$tmp/$_c ip netns exec "$_ns" timeout --foreground 120 "$oc" \
+		--protocol=gp --servercert "$pin" --cookie-on-stdin $connect_args \
 		-s "$tmp/script" "$@" "$_url/gateway" <"$_cf" \
 		>>"$tmp/$_c.out" 2>&1 &
 	eval "${_c}_pid=\$!"
